@@ -1,0 +1,3 @@
+module github.com/steercheck/steercheck
+
+go 1.26.8
