@@ -1,0 +1,71 @@
+// Package litmus parses the C litmus tests of the Linux kernel memory model
+// (tools/memory-model, run by herd7) into a syntax tree, and prints the
+// tree back as litmus text.
+//
+// A test looks like this:
+//
+//	C MP+pooncerelease+poacquireonce
+//	"optional doc string"
+//
+//	(* comment; (* nested *) comments allowed *)
+//
+//	{
+//		int x = 1;            // typed shared location
+//		y=0;                  // untyped
+//		int *p = &x;          // pointer; herd also accepts "p=x"
+//		atomic_t v = ATOMIC_INIT(0);
+//		spinlock_t l;         // no initialiser: zero
+//		0:r1=1;               // a register of thread 0
+//	}
+//
+//	P0(int *x, int *y)
+//	{
+//		int r0;
+//		r0 = READ_ONCE(*x);
+//		if (r0 == 0) {
+//			smp_store_release(y, 1);
+//		} else
+//			WRITE_ONCE(*y, 2);
+//	}
+//
+//	locations [x; 0:r1;]
+//	filter (0:r0=0 \/ 0:r0=1)
+//	exists (0:r0=1 /\ y=1)
+//
+// # Grammar
+//
+// The header is the architecture (only "C" is supported), the test name on
+// the same line, an optional quoted doc string, and optional "Key=Value"
+// lines (written by diy). The initial state follows in braces; entries are
+// separated by ";". The threads P0, P1, ... follow in order, with typed
+// parameters and C bodies: declarations with optional initialisers,
+// assignments to registers or through pointers, expression statements,
+// if/else, while, and blocks. Expressions are integers, names, *e, &e,
+// casts such as (void)e, the C unary operators ! - ~, the C binary
+// operators from * to || with C precedence, and calls name(args).
+//
+// Calls are not interpreted by the parser: any name may be called. The
+// table in primitives.go (LookupPrimitive, CheckPrimitives) says which
+// names are known kernel primitives, their kind, ordering and arity, so
+// that later stages can reject an unsupported one by name and position.
+//
+// After the threads come an optional "locations [...]" list, an optional
+// "filter" proposition, and the final condition: "exists", "~exists" (or
+// "not exists") or "forall" followed by a proposition built from atoms
+// "loc=value" (also "==" and "!="), "true", "false", "~" or "not",
+// "/\", "\/", "=>" and parentheses. An atom's location is a shared
+// location "x" (or "[x]") or a register "0:r0"; its value is an integer,
+// the address of a location written as its bare name ("0:r0=x"), or the
+// contents of another location ("1:r0", "[y]").
+//
+// # Comments
+//
+// "//" and "/* */" comments are allowed everywhere. OCaml-style "(* *)"
+// comments, which nest, are allowed everywhere except inside thread
+// bodies, where "(*p)" is C syntax; herd7 draws the same line.
+//
+// # Errors
+//
+// Every error is a *ParseError whose Error method returns one line
+// "FILE:LINE:COL: message"; columns count bytes from 1. Parse never panics.
+package litmus

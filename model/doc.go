@@ -1,0 +1,29 @@
+// Package model holds steercheck's programs and their executions.
+//
+// A Program is a small concurrent program written with a Go DSL that reads like the
+// kernel C it models (program.go, stmt.go, expr.go): shared locations and arrays of
+// them, per-thread registers, READ_ONCE/WRITE_ONCE and plain accesses, atomics and their
+// *_return forms, xchg/cmpxchg, acquire/release, spin locks, fences, if/else, bounded
+// loops, and Await blocks for spin-waits. Every access records the address, data and
+// control dependencies it carries, because weak memory models order accesses by them.
+//
+// Executions are ExecutionGraphs (event.go, graph.go): events per thread in program
+// order, reads-from, coherence order and dependencies. The explorer (explore.go,
+// revisit.go) enumerates every execution graph a memory model allows, each exactly once,
+// with stateless dynamic partial-order reduction in the TruSt style. NaiveExplore
+// (naive.go) tries every interleaving under sequential consistency and is the oracle the
+// tests compare the explorer against.
+//
+// Index:
+//   - program.go   Program, Loc, Array, Thread, Reg
+//   - expr.go      expressions over registers and constants
+//   - stmt.go      the statements of the DSL (methods on *Thread)
+//   - instr.go     the instructions the DSL compiles to
+//   - interp.go    the per-thread interpreter
+//   - event.go     events, annotations, fences, dependency sets
+//   - graph.go     ExecutionGraph and its relations
+//   - explore.go   the explorer, its options, budgets and result
+//   - revisit.go   backward revisits and the maximality check
+//   - outcome.go   final states
+//   - naive.go     the naive interleaving explorer (test oracle)
+package model

@@ -1,0 +1,266 @@
+package model
+
+import (
+	"context"
+	"time"
+)
+
+// Consistency decides whether an execution graph is allowed by a memory model. The
+// explorer calls it every time the graph grows, so it must be prefix-closed: a graph
+// it rejects never becomes consistent by adding events. barriers.Model implements it.
+type Consistency interface {
+	Name() string
+	Consistent(g *ExecutionGraph) bool
+}
+
+// Options bounds an exploration. Zero values mean "no bound".
+type Options struct {
+	MaxExecutions int64
+	Timeout       time.Duration
+	Context       context.Context
+	// Progress, if set, is called from time to time with the statistics so far.
+	Progress func(Stats)
+}
+
+// Stats counts what an exploration did.
+type Stats struct {
+	Executions      int64 // complete executions handed to the visitor (blocked ones included)
+	Blocked         int64 // of which some thread waits forever: a hang or a deadlock
+	OutOfBound      int64 // executions cut because a bounded loop ran out of iterations
+	SpuriousBlocked int64 // blocked graphs whose spin-wait would re-read a newer value (dropped)
+	Pruned          int64 // partial graphs the memory model rejected
+	Revisits        int64 // backward revisits performed
+	Elapsed         time.Duration
+}
+
+// StopReason says why an exploration ended.
+type StopReason uint8
+
+// Reasons.
+const (
+	Exhausted      StopReason = iota // every execution was visited
+	MaxExecutions                    // Options.MaxExecutions reached
+	TimedOut                         // Options.Timeout reached
+	Canceled                         // Options.Context canceled
+	VisitorStopped                   // the visitor returned false
+)
+
+func (r StopReason) String() string {
+	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor"}[r]
+}
+
+// Result is the outcome of an exploration.
+type Result struct {
+	Stats
+	Reason StopReason
+}
+
+// Complete reports whether every execution was visited and none was cut by a loop
+// bound: only then may "no violation" be reported as "holds".
+func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound == 0 }
+
+// Explore visits every complete execution graph of p that m allows, each exactly once,
+// in a deterministic order. The graph passed to visit is only valid during the call
+// (Clone it to keep it); visit returns false to stop the exploration.
+func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
+	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}
+	if opts.Timeout > 0 {
+		x.deadline = x.start.Add(opts.Timeout)
+	}
+	g := NewGraph(p)
+	x.pool = append(x.pool, g)
+	x.explore(g, 0)
+	x.stats.Elapsed = time.Since(x.start)
+	if x.opts.Progress != nil {
+		x.opts.Progress(x.stats)
+	}
+	return Result{Stats: x.stats, Reason: x.reason}
+}
+
+type explorer struct {
+	prog     *Program
+	model    Consistency
+	opts     Options
+	visit    func(*ExecutionGraph) bool
+	start    time.Time
+	deadline time.Time
+	stats    Stats
+	reason   StopReason
+	stopped  bool
+	steps    uint32
+	pool     []*ExecutionGraph // one graph per revisit depth
+}
+
+func (x *explorer) stop() bool {
+	if x.stopped {
+		return true
+	}
+	x.steps++
+	if x.steps&1023 == 0 {
+		if x.opts.Context != nil && x.opts.Context.Err() != nil {
+			x.stopped, x.reason = true, Canceled
+		} else if !x.deadline.IsZero() && time.Now().After(x.deadline) {
+			x.stopped, x.reason = true, TimedOut
+		}
+		if x.steps&(1<<16-1) == 0 && x.opts.Progress != nil {
+			x.stats.Elapsed = time.Since(x.start)
+			x.opts.Progress(x.stats)
+		}
+	}
+	return x.stopped
+}
+
+// nextThread picks the thread whose event is added next: a thread in the middle of a
+// read-modify-write first, otherwise the lowest-numbered thread that can move. The
+// event is left in g.prop.
+func (x *explorer) nextThread(g *ExecutionGraph) int {
+	for t := range g.Threads {
+		if g.Threads[t].State.rmwPending {
+			x.prog.Threads[t].next(&g.Threads[t].State, &g.prop)
+			return t
+		}
+	}
+	for t := range g.Threads {
+		if x.prog.Threads[t].next(&g.Threads[t].State, &g.prop) {
+			return t
+		}
+	}
+	return -1
+}
+
+func (x *explorer) consistent(g *ExecutionGraph) bool {
+	if !atomicityHolds(g) || !x.model.Consistent(g) {
+		x.stats.Pruned++
+		return false
+	}
+	return true
+}
+
+// atomicityHolds checks that no write comes between the two halves of an RMW in
+// coherence order: the write half must immediately follow the write its read half read.
+func atomicityHolds(g *ExecutionGraph) bool {
+	for _, co := range g.Co {
+		for i, w := range co {
+			e := g.Event(w)
+			if e.Ann&AnnRMW == 0 {
+				continue
+			}
+			rd := g.Event(EventRef{w.Thread, w.Index - 1})
+			var pred EventRef
+			if i == 0 {
+				pred = InitRef(e.Loc)
+			} else {
+				pred = co[i-1]
+			}
+			if rd.RF != pred {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (x *explorer) explore(g *ExecutionGraph, depth int) {
+	if x.stop() {
+		return
+	}
+	t := x.nextThread(g)
+	if t < 0 {
+		x.complete(g)
+		return
+	}
+	ev := g.prop.ev
+	switch ev.Kind {
+	case KindFence, KindMarker:
+		g.push(t, &ev, 0)
+		if x.consistent(g) {
+			x.explore(g, depth)
+		}
+		g.pop(t)
+	case KindRead:
+		// Read from each write of the location, the coherence-latest first.
+		for i := len(g.Co[ev.Loc]) - 1; i >= -1 && !x.stopped; i-- {
+			w := InitRef(ev.Loc)
+			if i >= 0 {
+				w = g.Co[ev.Loc][i]
+			}
+			ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
+			g.push(t, &ev, 0)
+			if x.consistent(g) {
+				x.explore(g, depth)
+			}
+			g.pop(t)
+		}
+	case KindWrite:
+		x.addWrite(g, t, ev, depth)
+	}
+}
+
+// addWrite adds a write in every coherence position it may take (an RMW's write half
+// has exactly one), then tries every backward revisit it allows.
+func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
+	n := len(g.Co[ev.Loc])
+	lo, hi := 0, n
+	if ev.Ann&AnnRMW != 0 {
+		rd := &g.Threads[t].Events[len(g.Threads[t].Events)-1]
+		lo = g.CoIndex(rd.RF) + 1
+		hi = lo
+	}
+	for pos := hi; pos >= lo && !x.stopped; pos-- {
+		ev.AddedMax = pos == n
+		g.push(t, &ev, pos)
+		if x.consistent(g) {
+			x.explore(g, depth)
+		}
+		g.pop(t)
+	}
+	if x.stopped {
+		return
+	}
+	ev.AddedMax = hi == n
+	a := g.push(t, &ev, hi)
+	x.backwardRevisits(g, a, depth)
+	g.pop(t)
+}
+
+// complete handles a graph in which no thread can move.
+func (x *explorer) complete(g *ExecutionGraph) {
+	blocked := false
+	for t := range g.Threads {
+		switch g.Threads[t].State.Status {
+		case OutOfBound:
+			x.stats.OutOfBound++
+			return
+		case Blocked:
+			if !x.genuinelyBlocked(g, t) {
+				x.stats.SpuriousBlocked++
+				return
+			}
+			blocked = true
+		}
+	}
+	x.stats.Executions++
+	if blocked {
+		x.stats.Blocked++
+	}
+	if !x.visit(g) {
+		x.stopped, x.reason = true, VisitorStopped
+		return
+	}
+	if x.opts.MaxExecutions > 0 && x.stats.Executions >= x.opts.MaxExecutions {
+		x.stopped, x.reason = true, MaxExecutions
+	}
+}
+
+// genuinelyBlocked reports whether thread t waits forever: every read of its final
+// spin-wait iteration read the coherence-latest value, so re-reading cannot help.
+func (x *explorer) genuinelyBlocked(g *ExecutionGraph, t int) bool {
+	th := &g.Threads[t]
+	for i := th.State.AwaitStart; i < int32(len(th.Events)); i++ {
+		e := &th.Events[i]
+		if e.Kind == KindRead && e.RF != g.CoMax(e.Loc) {
+			return false
+		}
+	}
+	return true
+}
