@@ -33,7 +33,13 @@ func Format(t *Test) string {
 			params[i] = declString(p.Type, p.Name)
 		}
 		fmt.Fprintf(&b, "\nP%d(%s)\n{\n", th.ID, strings.Join(params, ", "))
-		for _, s := range th.Body {
+		for i, s := range th.Body {
+			// A blank line ends the leading declarations, kernel style.
+			if _, decl := s.(*DeclStmt); !decl && i > 0 {
+				if _, prev := th.Body[i-1].(*DeclStmt); prev {
+					b.WriteString("\n")
+				}
+			}
 			writeStmt(&b, s, 1)
 		}
 		b.WriteString("}\n")
@@ -238,7 +244,9 @@ func writeProp(b *strings.Builder, p Prop, prec int) {
 		writeProp(b, p.X, 4)
 	case *BinaryProp:
 		q := propPrec[p.Op]
-		if q < prec {
+		// herd gives => precedence over /\; parentheses make that visible.
+		paren := q < prec || p.Op == PropImplies && prec > 0
+		if paren {
 			b.WriteString("(")
 		}
 		// \/ and /\ associate to the left, => to the right.
@@ -249,7 +257,7 @@ func writeProp(b *strings.Builder, p Prop, prec int) {
 		writeProp(b, p.X, left)
 		b.WriteString(" " + string(p.Op) + " ")
 		writeProp(b, p.Y, right)
-		if q < prec {
+		if paren {
 			b.WriteString(")")
 		}
 	case nil:

@@ -112,9 +112,14 @@ func (p *parser) leave() { p.depth-- }
 // test = "C" NAME [DOC] {INFO} "{" init "}" {thread} [locations] [filter] cond.
 func (p *parser) test() *Test {
 	t := &Test{File: p.file}
-	arch, pos := p.ident("architecture \"C\" at start of test")
+	// The name is scanned right after the architecture, before the lexer
+	// moves on: names such as "Z6.0+a-b" are not identifiers.
+	if p.tok.kind != tIdent {
+		p.failf(p.tok.pos, "expected architecture \"C\" at start of test, found %s", p.tok.describe())
+	}
+	arch := p.tok.text
 	if arch != "C" {
-		p.failf(pos, "unsupported architecture %q (only C litmus tests are supported)", arch)
+		p.failf(p.tok.pos, "unsupported architecture %q (only C litmus tests are supported)", arch)
 	}
 	t.Arch = arch
 	name, npos := p.lx.testName()

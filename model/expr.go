@@ -30,10 +30,10 @@ func (r Reg) String() string { return r.fmt(r.t) }
 // Const is a constant expression.
 type Const Value
 
-func (c Const) eval([]Value) Value      { return Value(c) }
-func (c Const) deps([]DepSet, *DepSet)  {}
-func (c Const) fmt(*Thread) string      { return fmt.Sprint(Value(c)) }
-func (c Const) String() string          { return fmt.Sprint(Value(c)) }
+func (c Const) eval([]Value) Value     { return Value(c) }
+func (c Const) deps([]DepSet, *DepSet) {}
+func (c Const) fmt(*Thread) string     { return fmt.Sprint(Value(c)) }
+func (c Const) String() string         { return fmt.Sprint(Value(c)) }
 
 // BinOp is the operator of a binary expression.
 type BinOp uint8
