@@ -64,8 +64,59 @@
 // comments, which nest, are allowed everywhere except inside thread
 // bodies, where "(*p)" is C syntax; herd7 draws the same line.
 //
+// # The tree
+//
+// Parse returns a *Test:
+//
+//	Test
+//	├── Name, Doc, Info             header
+//	├── Init []*InitDecl            {Type, Loc, Value, Wrap}
+//	├── Threads []*Thread           {ID, Params []*Param, Body []Stmt}
+//	├── Locations []Loc             nil when absent
+//	├── Filter Prop                 nil when absent
+//	└── Cond *Condition             {Quant, Prop}
+//
+// Statements are *DeclStmt, *AssignStmt, *ExprStmt, *IfStmt, *WhileStmt
+// and *BlockStmt. The branches of if and while are always blocks: a
+// branch written without braces is wrapped in a block, so the tree does
+// not depend on brace style and the dangling else cannot be misprinted.
+// Expressions are *IntLit, *Ident, *Deref, *AddrOf, *UnaryExpr,
+// *BinaryExpr, *CallExpr and *CastExpr; parentheses leave no trace.
+// Propositions are *BoolProp, *AtomProp, *NotProp and *BinaryProp. Every
+// node records the position of its first token (for a binary operator,
+// the operator); Inspect walks statements, expressions and propositions.
+//
+// A Loc is either a shared location (Thread == Shared) or a register of a
+// thread. A Value is an integer, the address of a shared location, or
+// (in conditions only) the contents of another location. herd7 reads a
+// bare name on the right of "=" as an address: "p=x" in the initial state
+// and "0:r0=x" in a condition both mean "the address of x"; the tree keeps
+// that reading (ValueAddr) and the printer writes "&x" in the initial
+// state and "x" in conditions.
+//
+// # Printing
+//
+// Format writes a tree back as litmus text in one canonical layout: tabs,
+// braces on every branch, declarations first, the doc string and Info
+// lines in the header, and only the parentheses that precedence needs.
+// Comments are not kept. For every tree that Parse returns,
+// Parse(Format(t)) returns an equal tree (positions aside), and Format is
+// stable under that round trip; the fuzz target checks both.
+//
+// # Differences from herd7
+//
+// The parser covers the part of herd7's C dialect that the kernel's tests
+// use, plus some room. It does not accept: other architectures; arrays
+// and structs; ternary, comma, increment and compound assignment
+// operators; "final", "observed", "cases" and "with" clauses; the
+// "(texname)" after a test name; typed entries in "locations". Octal
+// literals are rejected instead of being read as decimal.
+//
 // # Errors
 //
 // Every error is a *ParseError whose Error method returns one line
-// "FILE:LINE:COL: message"; columns count bytes from 1. Parse never panics.
+// "FILE:LINE:COL: message"; columns count bytes from 1. Parse never
+// panics, whatever the input, and bounds the nesting of blocks,
+// expressions and propositions (200 levels) so that hostile input cannot
+// exhaust the stack.
 package litmus

@@ -20,7 +20,11 @@ func Format(t *Test) string {
 		fmt.Fprintf(&b, "\"%s\"\n", t.Doc)
 	}
 	for _, in := range t.Info {
-		fmt.Fprintf(&b, "%s=%s\n", in.Key, in.Value)
+		sep := "="
+		if strings.HasPrefix(in.Value, "=") || strings.HasPrefix(in.Value, ">") {
+			sep = "= " // not the "==" or "=>" token
+		}
+		fmt.Fprintf(&b, "%s%s%s\n", in.Key, sep, in.Value)
 	}
 	b.WriteString("\n{\n")
 	for _, d := range t.Init {
@@ -238,14 +242,18 @@ func writeProp(b *strings.Builder, p Prop, prec int) {
 			op = "!="
 		}
 		loc := p.Loc.String()
+		if loc == "true" || loc == "false" || loc == "not" {
+			loc = "[" + loc + "]" // a location, not the keyword
+		}
 		b.WriteString(loc + op + formatValue(p.Value, true))
 	case *NotProp:
 		b.WriteString("~")
 		writeProp(b, p.X, 4)
 	case *BinaryProp:
 		q := propPrec[p.Op]
-		// herd gives => precedence over /\; parentheses make that visible.
-		paren := q < prec || p.Op == PropImplies && prec > 0
+		// Only the parentheses precedence needs (herd binds => tighter
+		// than /\), so the output never nests deeper than the input.
+		paren := q < prec
 		if paren {
 			b.WriteString("(")
 		}

@@ -3,6 +3,7 @@ package litmus
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // tokKind is the class of a token.
@@ -250,4 +251,29 @@ func (l *lexer) infoValue() string {
 		start++
 	}
 	return string(l.src[start:end])
+}
+
+// threadNum returns n for a token "Pn", or -1.
+func threadNum(t token) int {
+	if t.kind != tIdent || len(t.text) < 2 || t.text[0] != 'P' || len(t.text) > 7 {
+		return -1
+	}
+	n, err := strconv.Atoi(t.text[1:])
+	if err != nil || n < 0 || t.text[1] == '+' {
+		return -1
+	}
+	return n
+}
+
+// typeWords are the C type names recognised at the start of a declaration
+// or in a cast; any identifier ending in "_t" is also a type name.
+var typeWords = map[string]bool{
+	"void": true, "char": true, "short": true, "int": true, "long": true,
+	"unsigned": true, "signed": true, "bool": true, "_Bool": true,
+	"const": true, "volatile": true, "u8": true, "u16": true, "u32": true,
+	"u64": true, "s8": true, "s16": true, "s32": true, "s64": true,
+}
+
+func isTypeWord(t token) bool {
+	return t.kind == tIdent && (typeWords[t.text] || strings.HasSuffix(t.text, "_t"))
 }

@@ -3,7 +3,6 @@ package litmus
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 )
 
@@ -175,18 +174,6 @@ header:
 	return t
 }
 
-// threadNum returns n for a token "Pn", or -1.
-func threadNum(t token) int {
-	if t.kind != tIdent || len(t.text) < 2 || t.text[0] != 'P' || len(t.text) > 7 {
-		return -1
-	}
-	n, err := strconv.Atoi(t.text[1:])
-	if err != nil || n < 0 || t.text[1] == '+' {
-		return -1
-	}
-	return n
-}
-
 // isRegStart reports whether a register location "N:r" or "PN:r" starts here.
 func (p *parser) isRegStart() bool {
 	return (p.tok.kind == tInt || threadNum(p.tok) >= 0) && p.peekIs(":")
@@ -354,19 +341,6 @@ func (p *parser) block() *BlockStmt {
 	}
 	p.next()
 	return b
-}
-
-// typeWords are the C type names recognised at the start of a declaration
-// or in a cast; any identifier ending in "_t" is also a type name.
-var typeWords = map[string]bool{
-	"void": true, "char": true, "short": true, "int": true, "long": true,
-	"unsigned": true, "signed": true, "bool": true, "_Bool": true,
-	"const": true, "volatile": true, "u8": true, "u16": true, "u32": true,
-	"u64": true, "s8": true, "s16": true, "s32": true, "s64": true,
-}
-
-func isTypeWord(t token) bool {
-	return t.kind == tIdent && (typeWords[t.text] || strings.HasSuffix(t.text, "_t"))
 }
 
 // stmt parses one statement.
