@@ -62,7 +62,12 @@ func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound =
 // Explore visits every complete execution graph of p that m allows, each exactly once,
 // in a deterministic order. The graph passed to visit is only valid during the call
 // (Clone it to keep it); visit returns false to stop the exploration.
+//
+// Models that allow po ∪ rf cycles (PorfCyclic) are explored by ExploreCandidates.
 func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
+	if allowsPorfCycles(m) {
+		return ExploreCandidates(p, m, opts, visit)
+	}
 	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}
 	if opts.Timeout > 0 {
 		x.deadline = x.start.Add(opts.Timeout)

@@ -81,6 +81,10 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			return false
 		}
 		in := &t.Code[st.PC]
+		if st.NEvents >= MaxThreadEvents {
+			st.Status = OutOfBound
+			return false
+		}
 		ev := &p.ev
 		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, InAwait: st.AwaitStart >= 0}
 		switch in.Op {
