@@ -259,7 +259,9 @@ func (x *explorer) complete(g *ExecutionGraph) {
 
 // genuinelyBlocked reports whether thread t waits forever: every read of its final
 // spin-wait iteration read the coherence-latest value, so re-reading cannot help.
-func (x *explorer) genuinelyBlocked(g *ExecutionGraph, t int) bool {
+func (x *explorer) genuinelyBlocked(g *ExecutionGraph, t int) bool { return g.waitsForever(t) }
+
+func (g *ExecutionGraph) waitsForever(t int) bool {
 	th := &g.Threads[t]
 	for i := th.State.AwaitStart; i < int32(len(th.Events)); i++ {
 		e := &th.Events[i]
