@@ -23,6 +23,32 @@ func (*SC) Name() string { return "sc" }
 // Doc implements Model.
 func (*SC) Doc() string { return registry["sc"].doc }
 
+// PorfCoherent tells the explorer that under SC no read reads from (and no write is
+// placed before) a write older than what its po∪rf prefix has seen.
+func (*SC) PorfCoherent() bool { return true }
+
+// ConsistentWith implements model.IncrementalConsistency: the graph was consistent
+// before the event added was put at the end of its thread, so a new cycle must leave
+// that event. It has no way out when it is a write placed last in coherence order or a
+// read of the coherence-latest write (or a fence or marker): then nothing can cycle.
+func (s *SC) ConsistentWith(g *model.ExecutionGraph, added model.EventRef) bool {
+	e := g.Event(added)
+	co := g.Co[e.Loc]
+	switch e.Kind {
+	case model.KindWrite:
+		if co[len(co)-1] == added {
+			return true
+		}
+	case model.KindRead:
+		if g.CoMax(e.Loc) == e.RF {
+			return true
+		}
+	default:
+		return true
+	}
+	return s.Consistent(g)
+}
+
 // Consistent implements Model.
 func (s *SC) Consistent(g *model.ExecutionGraph) bool {
 	x := &s.g

@@ -69,6 +69,10 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 		return ExploreCandidates(p, m, opts, visit)
 	}
 	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}
+	if pc, ok := m.(PorfCoherent); ok {
+		x.porfCoherent = pc.PorfCoherent()
+	}
+	x.incremental, _ = m.(IncrementalConsistency)
 	if opts.Timeout > 0 {
 		x.deadline = x.start.Add(opts.Timeout)
 	}
@@ -94,6 +98,55 @@ type explorer struct {
 	stopped  bool
 	steps    uint32
 	pool     []*ExecutionGraph // one graph per revisit depth
+	bufs     [][]int32         // scratch buffers, two per revisit depth
+	stack    []EventRef
+	pre      []int32
+	// porfCoherent is set for models where a read may not read (and a write may not be
+	// placed) coherence-before what its po∪rf prefix has seen: choices are filtered
+	// before the model is asked.
+	porfCoherent bool
+	incremental  IncrementalConsistency
+}
+
+// PorfCoherent is implemented by memory models in which no read reads from, and no
+// write is placed coherence-before, a write that is coherence-before something its
+// po ∪ rf prefix wrote or read: SC is one. The explorer then skips those choices
+// without asking the model.
+type PorfCoherent interface{ PorfCoherent() bool }
+
+// coherenceFloor is the lowest coherence position (-1: the initial write) the next
+// event of thread t may read from at location l: the latest write to l that the po∪rf
+// prefix of the thread's last event wrote or read.
+func (x *explorer) coherenceFloor(g *ExecutionGraph, t int, l LocID) int {
+	if !x.porfCoherent || len(g.Threads[t].Events) == 0 {
+		return -1
+	}
+	if cap(x.pre) < len(g.Threads) {
+		x.pre = make([]int32, len(g.Threads))
+	}
+	pre := x.pre[:len(g.Threads)]
+	for i := range pre {
+		pre[i] = 0
+	}
+	x.porfPrefix(g, EventRef{int32(t), int32(len(g.Threads[t].Events) - 1)}, pre)
+	floor := -1
+	for u := range g.Threads {
+		evs := g.Threads[u].Events
+		for i := int32(0); i < pre[u]; i++ {
+			e := &evs[i]
+			if e.Loc != l || (e.Kind != KindRead && e.Kind != KindWrite) {
+				continue
+			}
+			w := EventRef{int32(u), i}
+			if e.Kind == KindRead {
+				w = e.RF
+			}
+			if c := g.CoIndex(w); c > floor {
+				floor = c
+			}
+		}
+	}
+	return floor
 }
 
 func (x *explorer) stop() bool {
@@ -141,10 +194,39 @@ func (x *explorer) consistent(g *ExecutionGraph) bool {
 	return true
 }
 
+// IncrementalConsistency is implemented by models that can judge a graph faster when
+// told it was consistent before one event was added at the end of its thread.
+type IncrementalConsistency interface {
+	ConsistentWith(g *ExecutionGraph, added EventRef) bool
+}
+
+// consistentAdded checks g after the event added was pushed onto a consistent graph.
+func (x *explorer) consistentAdded(g *ExecutionGraph, added EventRef) bool {
+	if x.incremental == nil {
+		return x.consistent(g)
+	}
+	e := g.Event(added)
+	if e.Kind == KindWrite && !atomicityHoldsAt(g, e.Loc) || !x.incremental.ConsistentWith(g, added) {
+		x.stats.Pruned++
+		return false
+	}
+	return true
+}
+
 // atomicityHolds checks that no write comes between the two halves of an RMW in
 // coherence order: the write half must immediately follow the write its read half read.
 func atomicityHolds(g *ExecutionGraph) bool {
-	for _, co := range g.Co {
+	for l := range g.Co {
+		if !atomicityHoldsAt(g, LocID(l)) {
+			return false
+		}
+	}
+	return true
+}
+
+func atomicityHoldsAt(g *ExecutionGraph, l LocID) bool {
+	{
+		co := g.Co[l]
 		for i, w := range co {
 			e := g.Event(w)
 			if e.Ann&AnnRMW == 0 {
@@ -177,21 +259,22 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	ev := g.prop.ev
 	switch ev.Kind {
 	case KindFence, KindMarker:
-		g.push(t, &ev, 0)
-		if x.consistent(g) {
+		ref := g.push(t, &ev, 0)
+		if x.consistentAdded(g, ref) {
 			x.explore(g, depth)
 		}
 		g.pop(t)
 	case KindRead:
 		// Read from each write of the location, the coherence-latest first.
-		for i := len(g.Co[ev.Loc]) - 1; i >= -1 && !x.stopped; i-- {
+		floor := x.coherenceFloor(g, t, ev.Loc)
+		for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
 			w := InitRef(ev.Loc)
 			if i >= 0 {
 				w = g.Co[ev.Loc][i]
 			}
 			ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
-			g.push(t, &ev, 0)
-			if x.consistent(g) {
+			ref := g.push(t, &ev, 0)
+			if x.consistentAdded(g, ref) {
 				x.explore(g, depth)
 			}
 			g.pop(t)
@@ -205,7 +288,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 // has exactly one), then tries every backward revisit it allows.
 func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	n := len(g.Co[ev.Loc])
-	lo, hi := 0, n
+	lo, hi := x.coherenceFloor(g, t, ev.Loc)+1, n
 	if ev.Ann&AnnRMW != 0 {
 		rd := &g.Threads[t].Events[len(g.Threads[t].Events)-1]
 		lo = g.CoIndex(rd.RF) + 1
@@ -213,8 +296,8 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	}
 	for pos := hi; pos >= lo && !x.stopped; pos-- {
 		ev.AddedMax = pos == n
-		g.push(t, &ev, pos)
-		if x.consistent(g) {
+		ref := g.push(t, &ev, pos)
+		if x.consistentAdded(g, ref) {
 			x.explore(g, depth)
 		}
 		g.pop(t)

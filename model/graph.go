@@ -16,6 +16,10 @@ type ExecutionGraph struct {
 	nextStamp int32
 	prop      proposal
 	settle    proposal
+	// undo holds the thread state saved by each push, so pop restores it without
+	// re-running the thread.
+	undo  []ThreadState
+	undoN int
 }
 
 // ThreadEvents is one thread's part of a graph.
@@ -40,6 +44,7 @@ func NewGraph(p *Program) *ExecutionGraph {
 func (g *ExecutionGraph) copyFrom(o *ExecutionGraph) {
 	g.Prog = o.Prog
 	g.nextStamp = o.nextStamp
+	g.undoN = 0
 	if len(g.Threads) != len(o.Threads) {
 		g.Threads = make([]ThreadEvents, len(o.Threads))
 	}
@@ -133,6 +138,11 @@ func (g *ExecutionGraph) push(t int, ev *Event, coPos int) EventRef {
 	stored := &th.Events[ref.Index]
 	code := g.Prog.Threads[t]
 	code.next(&th.State, &g.settle) // a replay may have left local instructions pending
+	if g.undoN == len(g.undo) {
+		g.undo = append(g.undo, ThreadState{})
+	}
+	g.undo[g.undoN].copyFrom(&th.State)
+	g.undoN++
 	code.apply(&th.State, stored)
 	if ev.Kind == KindWrite {
 		co := g.Co[ev.Loc]
@@ -153,7 +163,8 @@ func (g *ExecutionGraph) pop(t int) {
 		g.removeCo(ev.Loc, EventRef{Thread: int32(t), Index: int32(last)})
 	}
 	th.Events = th.Events[:last]
-	g.replay(t)
+	g.undoN--
+	th.State.copyFrom(&g.undo[g.undoN])
 }
 
 func (g *ExecutionGraph) removeCo(l LocID, w EventRef) {

@@ -9,8 +9,8 @@ package model
 func (x *explorer) backwardRevisits(g *ExecutionGraph, a EventRef, depth int) {
 	wa := g.Event(a)
 	loc := wa.Loc
-	prefix := x.porfPrefix(g, a, depth)
-	keep := make([]int32, len(g.Threads))
+	prefix := x.porfPrefix(g, a, x.scratch(depth, 0, len(g.Threads)))
+	keep := x.scratch(depth, 1, len(g.Threads))
 	for t := range g.Threads {
 		evs := g.Threads[t].Events
 		for i := int32(len(evs)) - 1; i >= prefix[t]; i-- {
@@ -39,12 +39,27 @@ func (x *explorer) backwardRevisits(g *ExecutionGraph, a EventRef, depth int) {
 	}
 }
 
-// porfPrefix computes, per thread, how many of its first events are in the po∪rf
-// prefix of e (e included).
-func (x *explorer) porfPrefix(g *ExecutionGraph, e EventRef, depth int) []int32 {
-	pre := make([]int32, len(g.Threads))
-	var stack []EventRef
-	stack = append(stack, e)
+// scratch returns a zeroed buffer of n int32, slot k of revisit depth d.
+func (x *explorer) scratch(d, k, n int) []int32 {
+	for len(x.bufs) <= 2*d+k {
+		x.bufs = append(x.bufs, nil)
+	}
+	b := x.bufs[2*d+k]
+	if cap(b) < n {
+		b = make([]int32, n)
+	}
+	b = b[:n]
+	for i := range b {
+		b[i] = 0
+	}
+	x.bufs[2*d+k] = b
+	return b
+}
+
+// porfPrefix computes into pre, per thread, how many of its first events are in the
+// po∪rf prefix of e (e included).
+func (x *explorer) porfPrefix(g *ExecutionGraph, e EventRef, pre []int32) []int32 {
+	stack := append(x.stack[:0], e)
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -60,6 +75,7 @@ func (x *explorer) porfPrefix(g *ExecutionGraph, e EventRef, depth int) []int32 
 			}
 		}
 	}
+	x.stack = stack[:0]
 	return pre
 }
 

@@ -1,0 +1,30 @@
+# steercheck — see README.md.
+GO ?= go
+BENCHTIME ?= 1x
+
+.PHONY: run test bench lint fuzz build
+
+# The main job on built-in defaults: every variant under every memory model.
+run:
+	$(GO) run ./cmd/steercheck check
+
+build:
+	$(GO) build -o bin/steercheck ./cmd/steercheck
+
+# The tests CI runs (short budgets; see `make proptest` for longer ones).
+test:
+	$(GO) vet ./...
+	$(GO) test -short -count=1 ./...
+
+# Explorer benchmarks: executions explored, executions per second, wall time.
+bench:
+	$(GO) test -run XXX -bench . -benchtime $(BENCHTIME) ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+
+# Fuzz the parsers for a bounded time each.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test ./litmus -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME)

@@ -1,0 +1,130 @@
+package barriers
+
+import "github.com/steercheck/steercheck/model"
+
+func init() {
+	register("armv8", "ARMv8 AArch64 (multi-copy atomic, Pulte et al. 2018) with the kernel's arm64 mapping",
+		func() Model { return &ARMv8{} })
+}
+
+// ARMv8 is the AArch64 memory model of Pulte, Flur, Deacon, French, Sarkar and Sewell,
+// "Simplifying ARM concurrency: multicopy-atomic axiomatic and operational models for
+// ARMv8" (POPL 2018), the "external" model the ARM ARM adopted (herd7's aarch64.cat).
+// An execution is allowed when:
+//
+//   - internal: acyclic(po-loc ∪ co ∪ fr ∪ rf): each location is sequentially consistent.
+//   - atomic: empty(rmw ∩ (fre ; coe)): no other write between a LDXR and its STXR.
+//   - external: acyclic(ob), ob = (obs ∪ dob ∪ aob ∪ bob)⁺, where
+//     obs = rfe ∪ fre ∪ coe (what other CPUs observe; stores are multi-copy atomic),
+//     dob = addr ∪ data ∪ (ctrl ; [W]) ∪ (addr ; po ; [W]) ∪ ((ctrl ∪ data) ; coi)
+//     ∪ ((addr ∪ data) ; rfi)   (dependency-ordered-before; no ISB is ever emitted),
+//     aob = rmw ∪ ([range(rmw)] ; rfi ; [A])   (atomic-ordered-before),
+//     bob = (po ; [dmb.full] ; po) ∪ ([L] ; po ; [A]) ∪ ([R] ; po ; [dmb.ld] ; po)
+//     ∪ ([A] ; po) ∪ ([W] ; po ; [dmb.st] ; po ; [W]) ∪ (po ; [L]) ∪ (po ; [L] ; coi)
+//     (barrier-ordered-before), A the load-acquires, L the store-releases.
+//
+// Fence events stand between the accesses they order; ob is taken over memory events
+// only, which loses no cycle (every ob path through a fence event has a direct ob edge
+// between its ends).
+//
+// Kernel primitives under the arm64 mapping (arch/arm64/include/asm/barrier.h,
+// atomic_ll_sc.h / atomic_lse.h, cmpxchg.h, qspinlock):
+//
+//	primitive (model.Ann / FenceKind)                 arm64                       here
+//	plain access (AnnPlain)                           LDR / STR                   plain ¹
+//	READ_ONCE/WRITE_ONCE/atomic_read/set (AnnOnce)    LDR / STR                   plain
+//	rcu_dereference (AnnOnce|AnnDeref)                LDR                         plain (address deps hold)
+//	smp_load_acquire (AnnAcquire)                     LDAR                        A
+//	smp_store_release (AnnRelease)                    STLR                        L
+//	fully ordered RMW (AnnRMW|AnnMb): xchg, cmpxchg,  LDAXR/STLXR + DMB ISH       read A, write L, and a
+//	  atomic_*_return, atomic_fetch_*                   (LSE: …AL forms)            dmb.full after the write
+//	*_acquire RMW (AnnRMW|AnnAcquire)                 LDAXR / STXR                read A
+//	*_release RMW (AnnRMW|AnnRelease)                 LDXR / STLXR                write L
+//	*_relaxed RMW, void atomic_inc/add (AnnRelaxed)   LDXR / STXR (LSE: STADD)    rmw only
+//	failed cmpxchg (read, AnnRMW stripped)            LDXR, branch out            plain read ²
+//	spin_lock, successful spin_trylock                acquire cmpxchg (LDAXR/STXR) read A, write plain
+//	  (AnnLock|AnnRMW|AnnAcquire)
+//	failed spin_trylock (AnnLock read, no AnnRMW)     LDR (sees it locked)        plain read
+//	spin_lock that waits forever (lock read ≠ 0)      the spin's load             plain read
+//	spin_unlock (AnnUnlock|AnnRelease)                STLR                        L
+//	smp_mb (FenceMb)                                  DMB ISH                     dmb.full
+//	smp_wmb (FenceWmb)                                DMB ISHST                   dmb.st
+//	smp_rmb (FenceRmb)                                DMB ISHLD                   dmb.ld
+//	smp_read_barrier_depends (FenceReadBarrierDepend) nothing                     none
+//	smp_mb__before_atomic, __after_atomic             DMB ISH (asm-generic)       dmb.full
+//	  (FenceBeforeAtomic, FenceAfterAtomic)
+//	smp_mb__after_spinlock (FenceAfterSpinlock)       DMB ISH                     dmb.full
+//	smp_mb__after_unlock_lock (FenceAfterUnlockLock)  nothing (RCsc release/acquire) none
+//	barrier() (FenceBarrier)                          compiler only               none
+//	rcu_read_lock/unlock (FenceRcuLock/Unlock)        preempt count only          none
+//	synchronize_rcu (FenceSyncRcu)                    —                           unsupported (Supports)
+//
+// ¹ Compiler reordering of plain C accesses is not modelled: each is one LDR/STR in
+// program order. ² The LL/SC cmpxchg skips its store and its trailing DMB on failure;
+// the LSE CASAL would still be an acquire, so the plain read is the weaker, sound choice.
+//
+// ARMv8 allows load buffering (a po ∪ rf cycle), so the model is only asked about
+// complete graphs (PorfCycles).
+type ARMv8 struct {
+	x execution
+}
+
+// Name implements Model.
+func (*ARMv8) Name() string { return "armv8" }
+
+// Doc implements Model.
+func (*ARMv8) Doc() string { return registry["armv8"].doc }
+
+// PorfCycles tells the explorer to enumerate candidate executions (model.ExploreCandidates).
+func (*ARMv8) PorfCycles() bool { return true }
+
+func (*ARMv8) unsupportedFence(k model.FenceKind) bool { return hardwareLimits{}.unsupportedFence(k) }
+
+// Consistent implements Model.
+func (m *ARMv8) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+
+// Violation implements Checker.
+func (m *ARMv8) Violation(g *model.ExecutionGraph) string {
+	refuseUnsupported("armv8", m, g)
+	x := &m.x
+	x.build(g, true)
+	a := &x.a
+	if !x.uniproc() {
+		return "internal"
+	}
+	if !x.atomic() {
+		return "atomic"
+	}
+	po := x.po
+	R, W := x.setOf(cRead, 0), x.setOf(cWrite, 0)
+	M := a.setUnion(R, W)
+	A := a.setUnion(x.setOf(cAcquire, 0), x.setOf(cRead|cMb, 0))
+	L := a.setUnion(x.setOf(cRelease, 0), x.setOf(cWrite|cMb, 0))
+	rfi, coi := a.inter(x.rf, x.intr), a.inter(x.co, x.intr)
+
+	obs := a.minus(a.union(x.rf, x.fr, x.co), x.intr)
+	addrData := a.union(x.addr, x.data)
+	dob := a.union(addrData,
+		a.restrict(nil, x.ctrl, W),
+		a.restrict(nil, a.seq(x.addr, po), W),
+		a.seq(a.union(x.ctrl, x.data), coi),
+		a.seq(addrData, rfi))
+	aob := a.union(x.rmw, a.restrict(a.rangeOf(x.rmw), rfi, A))
+	full := x.fences(model.FenceMb, model.FenceBeforeAtomic, model.FenceAfterAtomic, model.FenceAfterSpinlock)
+	// The DMB ISH after a fully ordered RMW orders the RMW and everything before it
+	// before everything after it.
+	mbRMW := a.seq(a.opt(po), a.id(x.setOf(cWrite|cMb, 0)), po)
+	poL := a.restrict(nil, po, L)
+	bob := a.union(x.fencerel(full), mbRMW,
+		a.restrict(L, po, A),
+		a.restrict(R, x.fencerel(x.fences(model.FenceRmb)), nil),
+		a.restrict(A, po, nil),
+		a.restrict(W, x.fencerel(x.fences(model.FenceWmb)), W),
+		poL,
+		a.seq(poL, coi))
+	ob := a.restrict(M, a.union(obs, dob, aob, bob), M)
+	if !a.acyclic(ob) {
+		return "external"
+	}
+	return ""
+}

@@ -1,0 +1,387 @@
+package barriers
+
+import "github.com/steercheck/steercheck/model"
+
+func init() {
+	register("lkmm", "the Linux-kernel memory model (tools/memory-model, lkmmv2)",
+		func() Model { return &LKMM{} })
+}
+
+// LKMM is the Linux-kernel memory model of Alglave, Maranget, McKenney, Parri and Stern,
+// "Frightening small children and disconcerting grown-ups: concurrency in the Linux
+// kernel" (ASPLOS 2018), as the kernel's tools/memory-model defines it today:
+// linux-kernel.bell, linux-kernel.cat and lock.cat, herd7 variant lkmmv2 (a copy is in
+// the project's reference folder litmus/lkmm-model). This file restates that definition
+// in Go, relation by relation; the names are the .cat file's.
+//
+// Axioms. An execution is allowed when all of these hold:
+//
+//   - coherence: acyclic(po-loc ∪ rf ∪ co ∪ fr).
+//   - atomic: empty(rmw ∩ (fre ; coe)).
+//   - lock-nest: no spin_lock in a critical section of the same lock (lock.cat).
+//   - unmatched-locks: at most one never-released lock acquisition per lock (lock.cat).
+//   - happens-before: acyclic(hb), hb = [Marked] ; (ppo ∪ rfe ∪ ((prop \ id) ∩ int)) ; [Marked].
+//     ppo (preserved program order) is: dependencies into writes (addr, data, ctrl), a
+//     write or read followed by an overwrite of the same location, address dependencies
+//     into reads, dependencies into a write that a later read of the same thread reads
+//     from (to-r), every fence order inside a thread, and unlock-then-lock sequences.
+//   - propagation: acyclic(pb), pb = prop ; strong-fence ; hb* ; [Marked]. prop says
+//     which writes a CPU must have seen before its own events: a coherence or from-read
+//     link, then cumulative fences (strong fences and releases A-cumulative over what was
+//     read before them, wmb, unlock-lock), then possibly an rfe.
+//   - rcu: irreflexive(rb), rb = prop ; rcu-fence ; hb* ; pb* ; [Marked], where rcu-fence
+//     relates events separated by a chain with at least as many grace periods
+//     (synchronize_rcu) as read-side critical sections (rcu-order).
+//   - plain-coherence: a plain access racing with another access (pre-race) must not
+//     see or overwrite values against the order the marked accesses around it force
+//     (wr-incoh, rw-incoh, ww-incoh).
+//
+// The flags (data-race, mixed-accesses, unmatched-rcu-lock, …) do not change which
+// executions are allowed and are not computed. SRCU, spin_is_locked and
+// smp_mb__after_srcu_read_unlock have no counterpart in the program DSL, so their parts
+// of the model are absent; everything else of the three files is here.
+//
+// Kernel primitives, the events the program DSL gives them, the herd7 tags those
+// correspond to (herd-representation.txt), and what they order:
+//
+//	primitive                              events (model.Ann)                herd7            orders
+//	plain C access                         R/W AnnPlain                      Plain            nothing; plain-coherence
+//	READ_ONCE, atomic_read                 R AnnOnce                         R[ONCE]          dependency source
+//	WRITE_ONCE, atomic_set                 W AnnOnce                         W[ONCE]          —
+//	rcu_dereference                        R AnnOnce|AnnDeref                R[ONCE]          as READ_ONCE ¹
+//	smp_load_acquire                       R AnnAcquire                      R[ACQUIRE]       itself → later (acq-po)
+//	smp_store_release                      W AnnRelease                      W[RELEASE]       earlier → itself, A-cumulative
+//	AnnAcquire on a store / AnnRelease on a load                             W[ACQUIRE]…      ignored: the .bell filters them
+//	xchg, cmpxchg, *_return, fetch_*       R,W AnnRMW|AnnMb                  R*[MB] W*[MB]    as smp_mb() before and after
+//	*_acquire RMW                          R,W AnnRMW|AnnAcquire             R*[ACQUIRE]      read half is acquire
+//	*_release RMW                          R,W AnnRMW|AnnRelease             W*[RELEASE]      write half is release
+//	*_relaxed RMW                          R,W AnnRMW|AnnRelaxed             R*,W*[ONCE]      atomicity only
+//	atomic_inc/add/… (void)                R,W AnnRMW|AnnRelaxed|AnnNoReturn R*[NORETURN]     atomicity; smp_rmb skips its read
+//	failed cmpxchg                         R AnnOnce (RMW bits stripped)     FailedRMW        nothing, but is an RMW for
+//	                                                                                          smp_mb__{before,after}_atomic
+//	spin_lock, spin_trylock success        R,W AnnLock|AnnRMW|AnnAcquire     LKR ->rmw LKW    LKR acquire; LKW nothing
+//	spin_trylock failure                   R AnnLock|AnnOnce                 LF               nothing
+//	spin_unlock                            W AnnUnlock|AnnRelease            UL               release
+//	spin_lock that waits forever           R AnnLock (value ≠ 0)             — ²              nothing
+//	smp_mb                                 F FenceMb                         F[MB]            all → all, strong (pb)
+//	smp_wmb                                F FenceWmb                        F[wmb]           W → W, cumulative
+//	smp_rmb                                F FenceRmb                        F[rmb]           R → R (not NORETURN reads)
+//	smp_read_barrier_depends               F FenceReadBarrierDepend          — ³              nothing (lkmm-alpha: see there)
+//	smp_mb__before_atomic                  F FenceBeforeAtomic               F[before-atomic] earlier → next RMW and after
+//	smp_mb__after_atomic                   F FenceAfterAtomic                F[after-atomic]  previous RMW and before → later
+//	smp_mb__after_spinlock                 F FenceAfterSpinlock              F[after-spinlock] lock and before → later
+//	smp_mb__after_unlock_lock              F FenceAfterUnlockLock            F[after-unlock-lock] unlock+lock → full
+//	barrier()                              F FenceBarrier                    F[barrier]       nothing (data-race flag only)
+//	rcu_read_lock/unlock                   F FenceRcuLock/Unlock             F[rcu-lock/unlock] read-side critical section
+//	synchronize_rcu                        F FenceSyncRcu                    F[sync-rcu]      strong fence; grace period
+//
+// Dependencies carried through plain memory (the .bell's carry-dep: data ; rfi)* are
+// folded into addr, data and ctrl, as the .bell does.
+//
+// ¹ The kernel has folded smp_read_barrier_depends into READ_ONCE since 4.15, so
+// every READ_ONCE orders address-dependent loads; lkmm-alpha restores the older rule.
+// ² herd7 has no execution in which spin_lock reads a taken lock; the explorer keeps
+// that read to report the hang, and this model gives it no ordering (it is the last
+// event of its thread, so it could only be ordered after others). ³ linux-kernel.def no
+// longer defines smp_read_barrier_depends.
+//
+// The model allows po ∪ rf cycles (load buffering), so it is only asked about complete
+// graphs (PorfCycles) and need not be prefix-closed.
+type LKMM struct {
+	alpha bool // lkmm-alpha: see lkmm_alpha.go
+	x     execution
+	stack []int // rcuReadSections scratch
+}
+
+// Name implements Model.
+func (m *LKMM) Name() string {
+	if m.alpha {
+		return "lkmm-alpha"
+	}
+	return "lkmm"
+}
+
+// Doc implements Model.
+func (m *LKMM) Doc() string { return registry[m.Name()].doc }
+
+// PorfCycles tells the explorer to enumerate candidate executions (model.ExploreCandidates).
+func (*LKMM) PorfCycles() bool { return true }
+
+// Consistent implements Model.
+func (m *LKMM) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+
+// lkmmSets are the event sets of the .bell and lock.cat.
+type lkmmSets struct {
+	R, W, M, IW, Plain, Marked          set
+	Acquire, Release, Mb, RMW, Noreturn set
+	LKR, LKW, UL                        set
+}
+
+// lkmmRels are the relations the axioms after happens-before reuse.
+type lkmmRels struct {
+	addr, rfi, rfe, overwrite           *rel
+	strongFence, nonrwFence, fence, rmb *rel
+	cumulFence, rmwSeq, prop, hb, pb    *rel
+}
+
+// Violation implements Checker: the name of the first axiom g breaks, or "".
+func (m *LKMM) Violation(g *model.ExecutionGraph) string {
+	x := &m.x
+	x.build(g, true)
+	a := &x.a
+	if !x.uniproc() {
+		return "coherence"
+	}
+	if !x.atomic() {
+		return "atomic"
+	}
+	s := m.sets()
+	if v := m.lockAxioms(&s); v != "" {
+		return v
+	}
+	var r lkmmRels
+	if !m.happensBefore(&s, &r) {
+		return "happens-before"
+	}
+	r.pb = a.restrict(nil, a.seq(r.prop, r.strongFence, a.star(r.hb)), s.Marked)
+	if !a.acyclic(r.pb) {
+		return "propagation"
+	}
+	rb, rcuFence := m.rcu(&s, &r)
+	if rb != nil && !rb.irreflexive() {
+		return "rcu"
+	}
+	if !s.Plain.empty() && !m.plainCoherence(&s, &r, rb, rcuFence) {
+		return "plain-coherence"
+	}
+	return ""
+}
+
+func (m *LKMM) sets() lkmmSets {
+	x := &m.x
+	a := &x.a
+	var s lkmmSets
+	s.R, s.W = x.setOf(cRead, 0), x.setOf(cWrite, 0)
+	s.M = a.setUnion(s.R, s.W)
+	s.IW = x.setOf(cInit, 0)
+	s.Plain = x.setOf(cPlain, 0)
+	s.Marked = a.complement(s.Plain)
+	s.Acquire = x.setOf(cAcquire, 0) // ACQUIRE reads and LKR; W[ACQUIRE] and failed RMWs never have it
+	s.Release = x.setOf(cRelease, 0) // RELEASE writes and UL
+	s.Mb = x.setOf(cMb, 0)
+	s.RMW = x.setOf(cRMWInstr, 0)
+	s.Noreturn = x.setOf(cNoReturn, 0)
+	s.LKR = x.setOf(cLockRead, 0)
+	s.LKW = x.setOf(cLockWrite, 0)
+	s.UL = x.setOf(cUnlock, 0)
+	return s
+}
+
+// lockAxioms checks lock.cat's lock-nest and unmatched-locks.
+func (m *LKMM) lockAxioms(s *lkmmSets) string {
+	x := &m.x
+	a := &x.a
+	if s.LKW.empty() {
+		return ""
+	}
+	poloc := a.inter(x.po, x.loc)
+	// A lock read after an acquisition of the same lock by the same thread needs an
+	// unlock between them.
+	released := a.seq(poloc, a.id(s.UL), poloc)
+	if !a.minus(a.restrict(s.LKW, poloc, s.LKR), released).empty() {
+		return "lock-nest"
+	}
+	// critical: each LKW to the first UL of the same lock after it in its thread.
+	critical := a.minus(a.restrict(s.LKW, poloc, s.UL),
+		a.seq(poloc, a.id(a.setUnion(s.LKW, s.UL)), poloc))
+	unmatched := a.setMinus(s.LKW, a.domain(critical))
+	pairs := a.restrict(unmatched, x.loc, unmatched)
+	for v := 0; v < x.n; v++ {
+		if pairs.has(v, v) {
+			pairs.b[v*pairs.w+v>>6] &^= 1 << (uint(v) & 63)
+		}
+	}
+	if !pairs.empty() {
+		return "unmatched-locks"
+	}
+	return ""
+}
+
+// happensBefore computes the fences, ppo, cumul-fence, prop and hb, and checks that hb
+// is acyclic.
+func (m *LKMM) happensBefore(s *lkmmSets, r *lkmmRels) bool {
+	x := &m.x
+	a := &x.a
+	po := x.po
+	r.rfi = a.inter(x.rf, x.intr)
+	r.rfe = a.minus(x.rf, x.intr)
+
+	// Dependencies carried through plain memory (the .bell's carry-dep).
+	addr, data, ctrl := x.addr, x.data, x.ctrl
+	if through := a.seq(data, r.rfi); !through.empty() {
+		carry := a.star(through)
+		addr, data, ctrl = a.seq(carry, addr), a.seq(carry, data), a.seq(carry, ctrl)
+	}
+	if m.alpha {
+		addr = m.alphaAddr(s, addr)
+	}
+	r.addr = addr
+
+	// Release/acquire and fences.
+	acqPo := a.restrict(s.Acquire, po, s.M)
+	poRel := a.restrict(s.M, po, s.Release)
+	poUnlockLockPo := a.seq(po, a.id(s.UL), a.union(po, x.rf), a.id(s.LKR), po)
+	R4rmb := a.setMinus(s.R, s.Noreturn)
+	r.rmb = a.restrict(R4rmb, x.fencerel(x.fences(model.FenceRmb)), R4rmb)
+	wmb := a.restrict(s.W, x.fencerel(x.fences(model.FenceWmb)), s.W)
+	poOpt := a.opt(po)
+	mb := a.union(
+		a.restrict(s.M, x.fencerel(x.fences(model.FenceMb)), s.M),
+		a.restrict(s.M, po, a.setInter(s.Mb, s.R)),
+		a.restrict(a.setInter(s.Mb, s.W), po, s.M),
+		a.restrict(s.M, a.seq(x.fencerel(x.fences(model.FenceBeforeAtomic)), a.id(s.RMW), poOpt), s.M),
+		a.restrict(s.M, a.seq(poOpt, a.id(s.RMW), x.fencerel(x.fences(model.FenceAfterAtomic))), s.M),
+		a.restrict(s.M, a.seq(poOpt, a.id(s.LKW), x.fencerel(x.fences(model.FenceAfterSpinlock))), s.M),
+		a.restrict(s.M, a.seq(poUnlockLockPo, a.id(x.fences(model.FenceAfterUnlockLock)), po), s.M),
+	)
+	gp := a.seq(po, a.id(x.fences(model.FenceSyncRcu)), poOpt)
+	r.strongFence = a.union(mb, gp)
+	r.nonrwFence = a.union(r.strongFence, poRel, acqPo)
+	r.fence = a.union(r.nonrwFence, wmb, r.rmb)
+
+	// Preserved program order.
+	dep := a.union(addr, data)
+	rwdep := a.restrict(nil, a.union(dep, ctrl), s.W)
+	r.overwrite = a.union(x.co, x.fr)
+	toW := a.union(rwdep, a.inter(r.overwrite, x.intr), a.seq(a.restrict(nil, addr, s.Plain), wmb))
+	toR := a.union(a.restrict(nil, addr, s.R), a.seq(a.restrict(nil, dep, s.Marked), r.rfi))
+	ppo := a.union(toR, toW, a.inter(r.fence, x.intr), a.inter(poUnlockLockPo, x.intr))
+
+	// Propagation.
+	rfeMarked := a.restrict(nil, r.rfe, s.Marked)
+	aCumul := a.seq(a.opt(rfeMarked), a.union(r.strongFence, poRel))
+	r.rmwSeq = a.star(a.seq(x.rf, x.rmw))
+	r.cumulFence = a.seq(a.restrict(s.Marked, a.union(aCumul, wmb, poUnlockLockPo), s.Marked), r.rmwSeq)
+	overwriteExt := a.minus(r.overwrite, x.intr)
+	r.prop = a.restrict(s.Marked, a.seq(a.opt(overwriteExt), a.star(r.cumulFence),
+		a.id(s.Marked), a.opt(r.rfe)), s.Marked)
+
+	// Happens-before.
+	propInt := a.inter(withoutID(a, r.prop), x.intr)
+	r.hb = a.restrict(s.Marked, a.union(ppo, r.rfe, propInt), s.Marked)
+	return a.acyclic(r.hb)
+}
+
+// withoutID is x \ id.
+func withoutID(a *algebra, x *rel) *rel {
+	r := a.copyRel(x)
+	for i := 0; i < a.n; i++ {
+		r.b[i*r.w+i>>6] &^= 1 << (uint(i) & 63)
+	}
+	return r
+}
+
+// rcu computes rb and rcu-fence; both are nil when the graph has no RCU event.
+func (m *LKMM) rcu(s *lkmmSets, r *lkmmRels) (rb, rcuFence *rel) {
+	x := &m.x
+	a := &x.a
+	sync := x.fences(model.FenceSyncRcu)
+	rscs := m.rcuReadSections()
+	if sync.empty() && rscs.empty() {
+		return nil, nil
+	}
+	po := x.po
+	hbStar, pbStar := a.star(r.hb), a.star(r.pb)
+	link := a.seq(a.opt(po), hbStar, pbStar, r.prop, po)
+	gp := a.id(sync)
+	rscsi := a.inv(rscs)
+	// rcu-order is the least fixpoint of its recursive definition.
+	order := a.newRel()
+	for {
+		next := a.union(gp,
+			a.seq(gp, link, rscsi),
+			a.seq(rscsi, link, gp),
+			a.seq(gp, link, order, link, rscsi),
+			a.seq(rscsi, link, order, link, gp),
+			a.seq(order, link, order))
+		if sameRel(next, order) {
+			break
+		}
+		order = next
+	}
+	rcuFence = a.seq(po, order, a.opt(po))
+	rb = a.restrict(nil, a.seq(r.prop, rcuFence, hbStar, pbStar), s.Marked)
+	return rb, rcuFence
+}
+
+func sameRel(x, y *rel) bool {
+	for i, v := range x.b {
+		if y.b[i] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// rcuReadSections is rcu-rscs: each rcu_read_lock to its matching rcu_read_unlock,
+// matched as nested brackets in program order (the .bell's recursive definition
+// matches the innermost pair first, which is what a stack does). Unmatched ones are
+// left out, as the .bell does (it only flags them).
+func (m *LKMM) rcuReadSections() *rel {
+	x := &m.x
+	r := x.a.newRel()
+	stack := m.stack
+	for t := range x.g.Threads {
+		stack = stack[:0]
+		for i := range x.g.Threads[t].Events {
+			e := &x.g.Threads[t].Events[i]
+			if e.Kind != model.KindFence {
+				continue
+			}
+			switch e.Fence {
+			case model.FenceRcuLock:
+				stack = append(stack, x.off[t]+i)
+			case model.FenceRcuUnlock:
+				if len(stack) > 0 {
+					r.add(stack[len(stack)-1], x.off[t]+i)
+					stack = stack[:len(stack)-1]
+				}
+			}
+		}
+	}
+	m.stack = stack
+	return r
+}
+
+// plainCoherence checks the plain-coherence axiom: a plain access that races with
+// another access must agree with the order marked accesses force on them.
+func (m *LKMM) plainCoherence(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) bool {
+	x := &m.x
+	a := &x.a
+	fence, strongFence := r.fence, r.strongFence
+	xb := a.union(r.hb, r.pb)
+	if rcuFence != nil {
+		fence, strongFence = a.union(fence, rcuFence), a.union(strongFence, rcuFence)
+		xb = a.union(xb, rb)
+	}
+	xbstar := a.star(xb)
+	marked := a.id(s.Marked)
+	vis := a.seq(a.star(r.cumulFence), a.opt(r.rfe), marked,
+		a.union(a.seq(strongFence, marked, xbstar), a.inter(xbstar, x.intr)))
+	notNoreturn := a.complement(s.Noreturn)
+	R4rmb := a.setMinus(s.R, s.Noreturn)
+	rmbFence := x.fencerel(x.fences(model.FenceRmb))
+	wPre := a.seq(marked, a.opt(a.union(r.addr, fence)))
+	rPre := a.seq(marked, a.opt(a.union(r.addr, r.nonrwFence, a.restrict(R4rmb, rmbFence, notNoreturn))))
+	wPost := a.seq(a.opt(fence), marked, r.rmwSeq)
+	rPost := a.seq(a.opt(a.union(r.nonrwFence, a.restrict(notNoreturn, rmbFence, R4rmb))), marked)
+	wwVis := a.union(fence, a.seq(strongFence, xbstar, wPre), a.seq(wPost, vis, wPre))
+	wrVis := a.union(fence, a.seq(strongFence, xbstar, rPre), a.seq(wPost, vis, rPre))
+	rwXbstar := a.union(fence, a.seq(rPost, xbstar, wPre))
+	ext := a.minus(a.cross(s.M, s.M), x.intr)
+	preRace := a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
+	wrIncoh := a.inter(a.inter(preRace, x.rf), a.inv(rwXbstar))
+	rwIncoh := a.inter(a.inter(preRace, x.fr), a.inv(wrVis))
+	wwIncoh := a.inter(a.inter(preRace, x.co), a.inv(wwVis))
+	return wrIncoh.empty() && rwIncoh.empty() && wwIncoh.empty()
+}

@@ -1,0 +1,52 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/steering"
+)
+
+// The two reference scenarios of the core issue.
+func scenarios() map[string]steering.Config {
+	return map[string]steering.Config{
+		"3cpu-1tgt-2q-1req": {CPUs: 3, Targets: 1, Queues: 2,
+			Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 1, Target: 0}, {CPU: 2, Target: 0}}},
+		"3cpu-2tgt-2q-2req": {CPUs: 3, Targets: 2, Queues: 2,
+			Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 0, Target: 1}, {CPU: 1, Target: 0}, {CPU: 1, Target: 1}, {CPU: 2, Target: 0}, {CPU: 2, Target: 1}}},
+	}
+}
+
+func benchExplore(b *testing.B, variant, name, modelName string) {
+	cfg := scenarios()[name]
+	sc, err := steering.Build(variant, "", cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var res model.Result
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m, err := barriers.New(modelName)
+		if err != nil {
+			b.Skip(err)
+		}
+		res = model.Explore(sc.Program, m, model.Options{}, func(*model.ExecutionGraph) bool { return true })
+	}
+	b.StopTimer()
+	if res.Reason != model.Exhausted {
+		b.Fatalf("exploration stopped: %s", res.Reason)
+	}
+	perRun := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(res.Executions), "executions")
+	b.ReportMetric(float64(res.Executions)/perRun, "exec/s")
+	b.ReportMetric(perRun, "s/run")
+}
+
+func BenchmarkV2_2012_SC_3cpu1tgt2q1req(b *testing.B) {
+	benchExplore(b, "v2-2012", "3cpu-1tgt-2q-1req", "sc")
+}
+
+func BenchmarkV2_2012_SC_3cpu2tgt2q2req(b *testing.B) {
+	benchExplore(b, "v2-2012", "3cpu-2tgt-2q-2req", "sc")
+}

@@ -1,0 +1,277 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/properties"
+	"github.com/steercheck/steercheck/steering"
+	"github.com/steercheck/steercheck/traces"
+)
+
+// DefaultTraceDir is where check saves traces unless told otherwise.
+const DefaultTraceDir = "steercheck-traces"
+
+type job struct {
+	variant, mutant, model string
+	report                 properties.Report
+	err                    error
+	trace                  string
+	elapsed                time.Duration
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("check", stderr)
+	variant := fs.String("variant", "all", "variant to check, or all")
+	mutant := fs.String("mutant", "", "mutant to apply (see 'steercheck list'), or all for every mutant of the variants")
+	modelName := fs.String("model", "all", "memory model, or all")
+	cpus := fs.Int("cpus", 0, "submitting CPUs (default: the default configuration's)")
+	targets := fs.Int("targets", 0, "targets")
+	queues := fs.Int("queues", 0, "request virtqueues")
+	ring := fs.Int("ring-size", -1, "descriptors per virtqueue (0: room for every request)")
+	requests := fs.String("requests", "", "requests as cpu:target pairs in submission order, e.g. 0:0,1:0,2:1")
+	kickFail := fs.Bool("kick-failure", false, "model a full ring: kicks can fail and return busy")
+	maxExec := fs.Int64("max-executions", 5_000_000, "execution budget per run (0: none); exhausting it gives unknown")
+	timeout := fs.Duration("timeout", 2*time.Minute, "time budget per run (0: none); exhausting it gives unknown")
+	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
+	only := fs.String("property", "", "comma-separated property IDs or names to check (default: all)")
+	jobsFlag := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs to do in parallel")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, "check takes no arguments (got %q)", fs.Arg(0))
+	}
+	cfg := steering.DefaultConfig()
+	if *cpus != 0 {
+		cfg.CPUs = *cpus
+	}
+	if *targets != 0 {
+		cfg.Targets = *targets
+	}
+	if *queues != 0 {
+		cfg.Queues = *queues
+	}
+	if *ring >= 0 {
+		cfg.RingSize = *ring
+	}
+	cfg.KickFailure = *kickFail
+	if *requests != "" {
+		rs, err := steering.ParseRequests(*requests)
+		if err != nil {
+			return fail(stderr, "--requests: %v", err)
+		}
+		cfg.Requests = rs
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail(stderr, "configuration: %v", err)
+	}
+	if *jobsFlag < 1 {
+		return fail(stderr, "--jobs must be at least 1")
+	}
+	var onlyProps []string
+	if *only != "" {
+		onlyProps = strings.Split(*only, ",")
+		for _, p := range onlyProps {
+			if !properties.Known(p) {
+				return fail(stderr, "--property: unknown property %q (see 'steercheck list')", p)
+			}
+		}
+	}
+	jobs, err := planJobs(*variant, *mutant, *modelName)
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	// Fail on a bad configuration for any variant before starting the runs.
+	for _, j := range jobs {
+		if _, err := steering.Build(j.variant, j.mutant, cfg); err != nil {
+			return fail(stderr, "%v", err)
+		}
+	}
+	opts := model.Options{MaxExecutions: *maxExec, Timeout: *timeout}
+	prog := newProgress(stderr, len(jobs))
+	runJobs(jobs, *jobsFlag, func(i int, j *job) {
+		o := opts
+		o.Progress = prog.callback(i)
+		runJob(j, cfg, o, onlyProps, *dir)
+		prog.jobDone()
+	})
+	prog.finish()
+	return printTable(stdout, stderr, cfg, jobs)
+}
+
+// planJobs expands the variant, mutant and model selections.
+func planJobs(variant, mutant, modelName string) ([]*job, error) {
+	var variants []string
+	if variant == "all" {
+		for _, v := range steering.Variants() {
+			variants = append(variants, v.Name)
+		}
+	} else {
+		if _, err := steering.Build(variant, "", steering.DefaultConfig()); err != nil && strings.Contains(err.Error(), "unknown variant") {
+			return nil, err
+		}
+		variants = []string{variant}
+	}
+	var models []string
+	if modelName == "all" {
+		models = barriers.Names()
+	} else {
+		if _, err := barriers.New(modelName); err != nil {
+			return nil, err
+		}
+		models = []string{modelName}
+	}
+	var jobs []*job
+	for _, v := range variants {
+		var muts []string
+		switch mutant {
+		case "":
+			muts = []string{""}
+		case "all":
+			for _, m := range steering.MutantsOf(v) {
+				muts = append(muts, m.Name)
+			}
+		default:
+			muts = []string{mutant}
+		}
+		for _, mu := range muts {
+			for _, m := range models {
+				jobs = append(jobs, &job{variant: v, mutant: mu, model: m})
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return nil, fmt.Errorf("nothing to check: variant %s has no mutants", variant)
+	}
+	return jobs, nil
+}
+
+// runJobs runs f on every job with n workers; results land in the jobs themselves, so
+// the output order does not depend on scheduling.
+func runJobs(jobs []*job, n int, f func(int, *job)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i, jobs[i])
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir string) {
+	start := time.Now()
+	defer func() { j.elapsed = time.Since(start) }()
+	sc, err := steering.Build(j.variant, j.mutant, cfg)
+	if err != nil {
+		j.err = err
+		return
+	}
+	m, err := barriers.New(j.model)
+	if err != nil {
+		j.err = err
+		return
+	}
+	j.report = properties.Verify(sc, m, opts, only)
+	if j.report.Verdict != properties.Violated || dir == "" {
+		return
+	}
+	v := j.report.Violation
+	tr := traces.FromExecution(traces.Header{Variant: j.variant, Mutant: j.mutant, Config: cfg, Model: j.model,
+		Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
+	path := TracePath(dir, j.variant, j.mutant, j.model, v.Property)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		j.err = err
+		return
+	}
+	if err := tr.WriteFile(path); err != nil {
+		j.err = err
+		return
+	}
+	text := traces.Render(j.report.Graph, v.Events)
+	if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(v.Property.ID+" "+v.Property.Name+": "+v.Message+"\n\n"+text), 0o644); err != nil {
+		j.err = err
+		return
+	}
+	j.trace = path
+}
+
+// TracePath is where check saves the trace of a violation:
+// DIR/VARIANT[+MUTANT]/MODEL-PROPERTYID-NAME.json.
+func TracePath(dir, variant, mutant, modelName string, p properties.Property) string {
+	sub := variant
+	if mutant != "" {
+		sub += "+" + mutant
+	}
+	return filepath.Join(dir, sub, fmt.Sprintf("%s-%s-%s.json", modelName, p.ID, p.Name))
+}
+
+func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int {
+	fmt.Fprintf(stdout, "configuration: %s\n\n", cfg)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tBLOCKED\tTIME\tTRACE / NOTE")
+	code := ExitHolds
+	sawUnknown := false
+	for _, j := range jobs {
+		mut := j.mutant
+		if mut == "" {
+			mut = "-"
+		}
+		if j.err != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
+			code = ExitUsage
+			continue
+		}
+		r := j.report
+		prop, note := "-", ""
+		switch r.Verdict {
+		case properties.Violated:
+			prop = r.Violation.Property.ID + " " + r.Violation.Property.Name
+			note = j.trace
+			if note == "" {
+				note = r.Violation.Message
+			}
+			if code != ExitUsage {
+				code = ExitViolation
+			}
+		case properties.Unknown:
+			sawUnknown = true
+			note = unknownReason(r.Result)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
+			r.Result.Executions, r.Result.Blocked, j.elapsed.Round(time.Millisecond), note)
+	}
+	tw.Flush()
+	if code == ExitHolds && sawUnknown {
+		code = ExitUnknown
+	}
+	return code
+}
+
+func unknownReason(r model.Result) string {
+	if r.Reason != model.Exhausted {
+		return "stopped: " + r.Reason.String()
+	}
+	if r.OutOfBound > 0 {
+		return fmt.Sprintf("%d executions cut by a loop bound", r.OutOfBound)
+	}
+	return ""
+}

@@ -1,0 +1,66 @@
+package traces
+
+import (
+	"fmt"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/properties"
+	"github.com/steercheck/steercheck/steering"
+)
+
+// Replayed is a trace re-executed and re-checked.
+type Replayed struct {
+	Scenario   *steering.Scenario
+	Graph      *model.ExecutionGraph
+	Violations []properties.Violation
+	// Reproduced is true when the recorded property is violated again.
+	Reproduced bool
+}
+
+// Scenario rebuilds the scenario a trace was recorded from.
+func (tr *Trace) Scenario() (*steering.Scenario, error) {
+	cfg, err := tr.Config.Steering()
+	if err != nil {
+		return nil, fmt.Errorf("trace configuration: %v", err)
+	}
+	return steering.Build(tr.Variant, tr.Mutant, cfg)
+}
+
+// Replay rebuilds the scenario, re-executes exactly the recorded execution, checks
+// that the trace's memory model allows it, and re-checks every property. An error
+// means the trace does not describe an execution of this steercheck's model of the
+// scenario (a stale or edited trace); a trace whose property no longer fails replays
+// with Reproduced false.
+func (tr *Trace) Replay() (*Replayed, error) {
+	sc, err := tr.Scenario()
+	if err != nil {
+		return nil, err
+	}
+	m, err := barriers.New(tr.Model)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := tr.Choices(sc.Program)
+	if err != nil {
+		return nil, err
+	}
+	g, err := model.Replay(sc.Program, ch)
+	if err != nil {
+		return nil, fmt.Errorf("trace does not replay: %v", err)
+	}
+	if !m.Consistent(g) {
+		return nil, fmt.Errorf("trace does not replay: the execution is not allowed by memory model %s", tr.Model)
+	}
+	if blocked, genuine := g.Blocked(); blocked && !genuine {
+		return nil, fmt.Errorf("trace does not replay: a blocked spin-wait read a value that is not the latest")
+	}
+	r := &Replayed{Scenario: sc, Graph: g}
+	r.Violations = properties.NewChecker(sc, nil).Check(g)
+	for _, v := range r.Violations {
+		if v.Property.ID == tr.Property {
+			r.Reproduced = true
+		}
+	}
+	return r, nil
+}
