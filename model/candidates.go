@@ -30,7 +30,12 @@ func allowsPorfCycles(m Consistency) bool {
 // It is exponential in the number of reads and writes: meant for litmus-sized programs
 // and for models the TruSt explorer cannot serve.
 func ExploreCandidates(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
-	c := &candidates{explorer: explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}}
+	return exploreCandidates(p, m, opts, visit, false)
+}
+
+// exploreCandidates with onlyCyclic visits only graphs whose po ∪ rf has a cycle.
+func exploreCandidates(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool, onlyCyclic bool) Result {
+	c := &candidates{explorer: explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}, onlyCyclic: onlyCyclic}
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)
 	}
@@ -62,6 +67,9 @@ type candidates struct {
 	traces [][]threadTrace
 	g      *ExecutionGraph
 	reads  []EventRef
+	// onlyCyclic skips graphs whose po ∪ rf is acyclic (visited by the graph explorer).
+	onlyCyclic bool
+	color      []uint8 // per-thread settled lengths (scratch)
 }
 
 // domains computes which values each location may hold: initial values, plus every
@@ -253,6 +261,9 @@ func (c *candidates) candidate() {
 	if c.stop() {
 		return
 	}
+	if c.onlyCyclic && !c.porfCyclic(g) {
+		return
+	}
 	if !atomicityHolds(g) {
 		c.stats.Pruned++
 		return
@@ -275,4 +286,37 @@ func (c *candidates) candidate() {
 		return
 	}
 	c.complete(g)
+}
+
+// porfCyclic reports whether po ∪ rf has a cycle: some event reads, through a chain of
+// reads-from and program order, from a write that comes after it.
+func (c *candidates) porfCyclic(g *ExecutionGraph) bool {
+	// Iterative fixpoint on per-thread "settled prefix" lengths: an event is settled when
+	// its po-predecessor is and, for a read, its write is. Everything settles iff acyclic.
+	done := c.color[:0]
+	for range g.Threads {
+		done = append(done, 0)
+	}
+	c.color = done
+	settled := func(r EventRef) bool { return r.IsInit() || int(r.Index) < int(done[r.Thread]) }
+	for progress := true; progress; {
+		progress = false
+		for t := range g.Threads {
+			evs := g.Threads[t].Events
+			for int(done[t]) < len(evs) {
+				e := &evs[done[t]]
+				if e.Kind == KindRead && !settled(e.RF) {
+					break
+				}
+				done[t]++
+				progress = true
+			}
+		}
+	}
+	for t := range g.Threads {
+		if int(done[t]) < len(g.Threads[t].Events) {
+			return true
+		}
+	}
+	return false
 }

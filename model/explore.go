@@ -63,11 +63,42 @@ func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound =
 // in a deterministic order. The graph passed to visit is only valid during the call
 // (Clone it to keep it); visit returns false to stop the exploration.
 //
-// Models that allow po ∪ rf cycles (PorfCyclic) are explored by ExploreCandidates.
+// Models that allow po ∪ rf cycles (PorfCyclic) are explored in two phases: first the
+// graph explorer visits every consistent graph whose po ∪ rf is acyclic (the model must
+// be prefix-closed on those), then ExploreCandidates visits the remaining ones, those
+// with a po ∪ rf cycle. Each graph is still visited once; violations that need no
+// cycle are found in the fast first phase.
 func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
-	if allowsPorfCycles(m) {
-		return ExploreCandidates(p, m, opts, visit)
+	if !allowsPorfCycles(m) {
+		return exploreTruSt(p, m, opts, visit)
 	}
+	r1 := exploreTruSt(p, m, opts, visit)
+	if r1.Reason != Exhausted {
+		return r1
+	}
+	o2 := opts
+	if o2.MaxExecutions > 0 {
+		o2.MaxExecutions -= r1.Executions
+	}
+	if o2.Timeout > 0 {
+		o2.Timeout -= r1.Elapsed
+		if o2.Timeout <= 0 {
+			r1.Reason = TimedOut
+			return r1
+		}
+	}
+	r2 := exploreCandidates(p, m, o2, visit, true)
+	r2.Executions += r1.Executions
+	r2.Blocked += r1.Blocked
+	r2.OutOfBound += r1.OutOfBound
+	r2.SpuriousBlocked += r1.SpuriousBlocked
+	r2.Pruned += r1.Pruned
+	r2.Revisits += r1.Revisits
+	r2.Elapsed += r1.Elapsed
+	return r2
+}
+
+func exploreTruSt(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
 	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}
 	if pc, ok := m.(PorfCoherent); ok {
 		x.porfCoherent = pc.PorfCoherent()
