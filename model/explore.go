@@ -305,7 +305,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 			}
 			ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
 			ref := g.push(t, &ev, 0)
-			if x.consistentAdded(g, ref) {
+			if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
 				x.explore(g, depth)
 			}
 			g.pop(t)
@@ -340,6 +340,23 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	a := g.push(t, &ev, hi)
 	x.backwardRevisits(g, a, depth)
 	g.pop(t)
+}
+
+// blockedOnStale reports (and counts) a thread that just blocked in a spin-wait whose
+// final iteration read a value that is no longer the coherence-latest. Such a graph can
+// only end as a spurious block: the stale read was not added maximally, so no later
+// revisit may change it or delete it, and every graph below this one keeps it. The
+// branch is cut here instead of at its end.
+func (x *explorer) blockedOnStale(g *ExecutionGraph, t int) bool {
+	st := &g.Threads[t].State
+	if !st.rmwPending {
+		x.prog.Threads[t].next(st, &g.settle)
+	}
+	if st.Status != Blocked || g.waitsForever(t) {
+		return false
+	}
+	x.stats.SpuriousBlocked++
+	return true
 }
 
 // complete handles a graph in which no thread can move.
