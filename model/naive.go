@@ -1,9 +1,14 @@
 package model
 
+import (
+	"fmt"
+	"math"
+)
+
 // NaiveResult is what the naive explorer found.
 type NaiveResult struct {
-	Interleavings int64            // maximal interleavings tried
-	Outcomes      map[string]int64 // Outcome.Key → how many interleavings end there
+	Interleavings int64            // maximal interleavings (paths), saturating at math.MaxInt64
+	Outcomes      map[string]int64 // Outcome.Key → distinct maximal states reaching it (≥ 1)
 	Truncated     bool             // the interleaving budget ran out
 }
 
@@ -13,12 +18,14 @@ type NaiveResult struct {
 // thread whose spin-wait (or lock) fails against the current memory cannot move. When
 // no thread can move the interleaving ends; threads still waiting are blocked forever.
 //
-// It is exponential and exists as the oracle the graph explorer is tested against.
+// States are memoized (the state graph is acyclic: every step performs an event), so
+// each distinct state is expanded once while Interleavings still counts every path.
+// It exists as the oracle the graph explorer is tested against.
 // Spin-wait iterations being atomic here, programs compared with it must use
 // iterations with a single read, where atomicity makes no difference.
 func NaiveExplore(p *Program, maxInterleavings int64) NaiveResult {
 	p.Seal()
-	n := &naive{p: p, res: NaiveResult{Outcomes: map[string]int64{}}, max: maxInterleavings}
+	n := &naive{p: p, res: NaiveResult{Outcomes: map[string]int64{}}, max: maxInterleavings, memo: map[string]naiveMemo{}}
 	st := make([]ThreadState, len(p.Threads))
 	for t := range st {
 		st[t].reset(p.Threads[t])
@@ -27,7 +34,13 @@ func NaiveExplore(p *Program, maxInterleavings int64) NaiveResult {
 	for l := range mem {
 		mem[l] = p.Locs[l].Init
 	}
-	n.run(st, mem)
+	top := n.run(st, mem)
+	n.res.Interleavings = top.paths
+	for _, o := range top.outcomes {
+		if _, ok := n.res.Outcomes[o]; !ok {
+			n.res.Outcomes[o] = 0
+		}
+	}
 	return n.res
 }
 
@@ -36,6 +49,30 @@ type naive struct {
 	res  NaiveResult
 	max  int64
 	prop proposal
+	memo map[string]naiveMemo
+}
+
+// naiveMemo is what exploring from one state found: how many maximal paths start there
+// and which outcomes they end in.
+type naiveMemo struct {
+	paths    int64
+	outcomes []string
+}
+
+func stateKey(st []ThreadState, mem []Value) string {
+	b := make([]byte, 0, 64)
+	for i := range st {
+		s := &st[i]
+		b = fmt.Appendf(b, "%d.%d.%d.%d.%v.%d", s.PC, s.Status, s.AwaitStart, s.NEvents, s.rmwPending, s.rmwOld)
+		for _, r := range s.Regs {
+			b = fmt.Appendf(b, ",%d", r)
+		}
+		b = append(b, '|')
+	}
+	for _, v := range mem {
+		b = fmt.Appendf(b, "%d,", v)
+	}
+	return string(b)
 }
 
 func cloneStates(st []ThreadState) []ThreadState {
@@ -46,12 +83,18 @@ func cloneStates(st []ThreadState) []ThreadState {
 	return out
 }
 
-func (n *naive) run(st []ThreadState, mem []Value) {
+func (n *naive) run(st []ThreadState, mem []Value) naiveMemo {
+	key := stateKey(st, mem)
+	if m, ok := n.memo[key]; ok {
+		return m
+	}
 	if n.max > 0 && n.res.Interleavings >= n.max {
 		n.res.Truncated = true
-		return
+		return naiveMemo{}
 	}
 	final := cloneStates(st)
+	var here naiveMemo
+	seen := map[string]bool{}
 	moved := false
 	for t := range st {
 		st2 := cloneStates(st)
@@ -61,18 +104,30 @@ func (n *naive) run(st []ThreadState, mem []Value) {
 			continue
 		}
 		moved = true
-		n.run(st2, mem2)
+		sub := n.run(st2, mem2)
+		here.paths += sub.paths
+		if here.paths < sub.paths { // saturate instead of overflowing
+			here.paths = math.MaxInt64
+		}
+		for _, o := range sub.outcomes {
+			if !seen[o] {
+				seen[o] = true
+				here.outcomes = append(here.outcomes, o)
+			}
+		}
 	}
-	if moved {
-		return
+	if !moved {
+		o := Outcome{Regs: make([][]Value, len(st)), Status: make([]Status, len(st)), Mem: append([]Value(nil), mem...)}
+		for t := range final {
+			o.Regs[t] = append([]Value(nil), final[t].Regs...)
+			o.Status[t] = final[t].Status
+		}
+		here = naiveMemo{paths: 1, outcomes: []string{o.Key()}}
+		n.res.Interleavings++
+		n.res.Outcomes[o.Key()]++
 	}
-	n.res.Interleavings++
-	o := Outcome{Regs: make([][]Value, len(st)), Status: make([]Status, len(st)), Mem: append([]Value(nil), mem...)}
-	for t := range final {
-		o.Regs[t] = append([]Value(nil), final[t].Regs...)
-		o.Status[t] = final[t].Status
-	}
-	n.res.Outcomes[o.Key()]++
+	n.memo[key] = here
+	return here
 }
 
 // step performs one atomic step of thread t; it reports false when the thread cannot
