@@ -1,0 +1,540 @@
+package litmus
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/steercheck/steercheck/model"
+)
+
+// export.go writes a model.Program as a C litmus test that herd7 (and Parse) accepts.
+//
+// What fits: loads, stores and RMWs of constant locations with the annotations the
+// kernel primitives have, fences, spin_lock/unlock/trylock, assignments and if/else.
+// What does not: Await (spin-waits), markers, bounded loops, accesses whose location
+// is computed at run time (Array.Idx), RMW kinds no primitive has (and, or), and
+// annotation combinations no primitive has. Export names the first of those it meets.
+//
+// Names. A location is named after model.Location.Name with every character that
+// cannot appear in a C identifier replaced by "_" ("tgt0.reqs" -> "tgt0_reqs",
+// "vq_lock[1]" -> "vq_lock_1"), and a suffix when that name is taken or reserved
+// (ExportedNames lists them); a register keeps its name, which must be a C identifier. The cond argument must use
+// those names. A register that only receives the unused result of a void atomic
+// (atomic_inc) is not declared.
+
+// Export writes p as a C litmus test called name with the final condition cond
+// ("exists (1:r0=1 /\ x=0)"). With cond empty it writes "exists (true)" and a
+// "locations" list naming every register and location, so herd7 prints whole states.
+func Export(p *model.Program, name, cond string) (string, error) {
+	x := &exporter{p: p}
+	x.names()
+	var threads []string
+	for _, t := range p.Threads {
+		s, err := x.thread(t)
+		if err != nil {
+			return "", fmt.Errorf("litmus: export %s: thread %s: %w", p.Name, t.Name, err)
+		}
+		threads = append(threads, s)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "C %s\n\n{\n", testName(name))
+	for i, l := range p.Locs {
+		switch x.kind[i] {
+		case locLock:
+			if l.Init != 0 {
+				return "", fmt.Errorf("litmus: export %s: spinlock %s starts taken", p.Name, l.Name)
+			}
+			fmt.Fprintf(&b, "\tspinlock_t %s;\n", x.loc[i])
+		case locAtomic:
+			fmt.Fprintf(&b, "\tatomic_t %s = ATOMIC_INIT(%d);\n", x.loc[i], l.Init)
+		default:
+			fmt.Fprintf(&b, "\tint %s = %d;\n", x.loc[i], l.Init)
+		}
+	}
+	b.WriteString("}\n")
+	for _, s := range threads {
+		b.WriteString("\n" + s)
+	}
+	b.WriteString("\n")
+	if strings.TrimSpace(cond) == "" {
+		var locs []string
+		for t, regs := range x.declared {
+			for _, r := range regs {
+				locs = append(locs, fmt.Sprintf("%d:%s", t, r))
+			}
+		}
+		locs = append(locs, x.loc...)
+		fmt.Fprintf(&b, "locations [%s]\nexists (true)\n", strings.Join(locs, "; "))
+	} else {
+		b.WriteString(strings.TrimSpace(cond) + "\n")
+	}
+	out := b.String()
+	// Whatever we write must read back.
+	t, err := Parse(name+".litmus", []byte(out))
+	if err != nil {
+		return "", fmt.Errorf("litmus: export %s: the output does not parse (%v):\n%s", p.Name, err, out)
+	}
+	if _, err := Translate(t); err != nil {
+		return "", fmt.Errorf("litmus: export %s: the output does not translate (%v):\n%s", p.Name, err, out)
+	}
+	return out, nil
+}
+
+// ExportedNames returns the name Export gives each location of p (indexed like
+// p.Locs), for writing the condition passed to Export.
+func ExportedNames(p *model.Program) []string {
+	x := &exporter{p: p}
+	x.names()
+	return x.loc
+}
+
+type locKind uint8
+
+const (
+	locInt locKind = iota
+	locAtomic
+	locLock
+)
+
+type exporter struct {
+	p        *model.Program
+	loc      []string  // C name per location
+	kind     []locKind // per location
+	declared [][]string
+}
+
+// cIdent turns a name into a C identifier.
+func cIdent(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(isLetter(c) || isDigit(c)) {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 || isDigit(b[0]) {
+		b = append([]byte("v_"), b...)
+	}
+	return strings.TrimRight(string(b), "_")
+}
+
+func testName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !isNameChar(c) {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "exported"
+	}
+	return string(b)
+}
+
+// names gives every location a unique C name and a C type.
+func (x *exporter) names() {
+	p := x.p
+	x.kind = make([]locKind, len(p.Locs))
+	seen := map[string]bool{}
+	for _, l := range p.Locs {
+		n := cIdent(l.Name)
+		if n == "" {
+			n = "loc"
+		}
+		for base, i := n, 1; seen[n] || reserved(n); i++ {
+			n = fmt.Sprintf("%s_%d", base, i)
+		}
+		seen[n] = true
+		x.loc = append(x.loc, n)
+	}
+	for _, t := range p.Threads {
+		for _, in := range t.Code {
+			l, ok := x.constLoc(in.Loc)
+			if !ok {
+				continue
+			}
+			switch {
+			case in.Op == model.OpLock || in.Op == model.OpUnlock || in.Op == model.OpTrylock:
+				x.kind[l] = locLock
+			case in.Op == model.OpRMW && in.RMW == model.RMWAdd && x.kind[l] == locInt:
+				x.kind[l] = locAtomic
+			}
+		}
+	}
+}
+
+// reserved reports whether name cannot name a location or a register: a primitive, a
+// C keyword or type, a word of the final condition, or a thread name.
+func reserved(name string) bool {
+	switch name {
+	case "if", "else", "while", "for", "do", "return", "exists", "forall", "not",
+		"true", "false", "locations", "filter":
+		return true
+	}
+	tok := token{kind: tIdent, text: name}
+	return isPrimitive(name) || isTypeWord(tok) || threadNum(tok) >= 0
+}
+
+// isPrimitive reports whether name is a known primitive (and so cannot name a
+// location or a register).
+func isPrimitive(name string) bool {
+	_, ok := LookupPrimitive(name)
+	return ok
+}
+
+// constLoc resolves a location that does not depend on registers.
+func (x *exporter) constLoc(l model.LocExpr) (int, bool) {
+	if l.A.Len == 0 {
+		return 0, false
+	}
+	i := 0
+	if l.Index != nil {
+		c, ok := l.Index.(model.Const)
+		if !ok {
+			return 0, false
+		}
+		i = int(c)
+	}
+	if i < 0 || i >= l.A.Len {
+		return 0, false
+	}
+	return int(l.A.Base) + i, true
+}
+
+// threadExporter writes one thread.
+type threadExporter struct {
+	x      *exporter
+	t      *model.Thread
+	b      strings.Builder
+	params map[int]bool
+	reg    []string // C name per register, "" if not declared
+	void   map[int]bool
+}
+
+func (x *exporter) thread(t *model.Thread) (string, error) {
+	te := &threadExporter{x: x, t: t, params: map[int]bool{}, void: map[int]bool{}}
+	for _, in := range t.Code {
+		if in.Op == model.OpRMW && in.Ann.Has(model.AnnNoReturn) && in.Dst >= 0 {
+			te.void[in.Dst] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range x.loc {
+		seen[n] = true
+	}
+	te.reg = make([]string, len(t.RegNames))
+	var decl []string
+	for i, n := range t.RegNames {
+		if te.void[i] {
+			continue
+		}
+		c := cIdent(n)
+		if c != n || seen[c] || reserved(c) {
+			return "", fmt.Errorf("register name %q is not a unique C identifier", n)
+		}
+		seen[c] = true
+		te.reg[i] = c
+		decl = append(decl, c)
+	}
+	x.declared = append(x.declared, decl)
+	if err := te.block(0, len(t.Code), 1); err != nil {
+		return "", err
+	}
+	var params []string
+	for i, n := range x.loc {
+		if te.params[i] {
+			params = append(params, fmt.Sprintf("%s *%s", [...]string{"int", "atomic_t", "spinlock_t"}[x.kind[i]], n))
+		}
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "P%d(%s)\n{\n", t.ID, strings.Join(params, ", "))
+	for _, d := range decl {
+		fmt.Fprintf(&out, "\tint %s;\n", d)
+	}
+	if len(decl) > 0 {
+		out.WriteString("\n")
+	}
+	out.WriteString(te.b.String())
+	out.WriteString("}\n")
+	return out.String(), nil
+}
+
+// block writes the instructions [lo, hi) at the given indentation, rebuilding the
+// if/else the DSL compiled to branches and jumps.
+func (te *threadExporter) block(lo, hi, depth int) error {
+	code := te.t.Code
+	ind := strings.Repeat("\t", depth)
+	for pc := lo; pc < hi; pc++ {
+		in := &code[pc]
+		switch in.Op {
+		case model.OpBranchFalse:
+			end := in.Target
+			if end <= pc || end > hi {
+				return fmt.Errorf("instruction %d: a branch out of its block does not fit the format", pc)
+			}
+			cond, err := te.expr(in.Cond)
+			if err != nil {
+				return err
+			}
+			thenEnd, elseEnd := end, end
+			if j := &code[end-1]; end-1 > pc && j.Op == model.OpJump && j.Target > end && j.Target <= hi {
+				thenEnd, elseEnd = end-1, j.Target
+			}
+			fmt.Fprintf(&te.b, "%sif (%s) {\n", ind, cond)
+			if err := te.block(pc+1, thenEnd, depth+1); err != nil {
+				return err
+			}
+			if elseEnd > end {
+				fmt.Fprintf(&te.b, "%s} else {\n", ind)
+				if err := te.block(end, elseEnd, depth+1); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(&te.b, "%s}\n", ind)
+			pc = elseEnd - 1
+		case model.OpJump:
+			if in.Target != hi || pc != hi-1 {
+				return fmt.Errorf("instruction %d: a jump that is no if/else does not fit the format", pc)
+			}
+		default:
+			s, err := te.instr(in)
+			if err != nil {
+				return fmt.Errorf("instruction %d (%s): %w", pc, in.String(te.t), err)
+			}
+			te.b.WriteString(ind + s + ";\n")
+		}
+	}
+	return nil
+}
+
+// rmwSuffix is the primitive-name suffix of an RMW's ordering.
+func rmwSuffix(a model.Ann) (string, bool) {
+	switch {
+	case a.Has(model.AnnMb):
+		return "", true
+	case a.Has(model.AnnAcquire):
+		return "_acquire", true
+	case a.Has(model.AnnRelease):
+		return "_release", true
+	case a.Has(model.AnnRelaxed):
+		return "_relaxed", true
+	}
+	return "", false
+}
+
+var fenceCalls = map[model.FenceKind]string{
+	model.FenceMb: "smp_mb", model.FenceWmb: "smp_wmb", model.FenceRmb: "smp_rmb",
+	model.FenceReadBarrierDepend: "smp_read_barrier_depends",
+	model.FenceBeforeAtomic:      "smp_mb__before_atomic", model.FenceAfterAtomic: "smp_mb__after_atomic",
+	model.FenceAfterSpinlock: "smp_mb__after_spinlock", model.FenceAfterUnlockLock: "smp_mb__after_unlock_lock",
+	model.FenceBarrier: "barrier", model.FenceRcuLock: "rcu_read_lock", model.FenceRcuUnlock: "rcu_read_unlock",
+	model.FenceSyncRcu: "synchronize_rcu",
+}
+
+// instr writes one straight-line instruction as a C statement (without ";").
+func (te *threadExporter) instr(in *model.Instr) (string, error) {
+	switch in.Op {
+	case model.OpAwaitBegin, model.OpAwaitCheck:
+		return "", fmt.Errorf("an Await (spin-wait) does not fit the litmus format")
+	case model.OpMark:
+		return "", fmt.Errorf("the marker %q does not fit the litmus format", in.Marker)
+	case model.OpBound:
+		return "", fmt.Errorf("a bounded loop does not fit the litmus format")
+	case model.OpFence:
+		f, ok := fenceCalls[in.Fence]
+		if !ok {
+			return "", fmt.Errorf("fence %s has no litmus primitive", in.Fence)
+		}
+		return f + "()", nil
+	case model.OpAssign:
+		v, err := te.expr(in.Val)
+		if err != nil {
+			return "", err
+		}
+		return te.dst(in) + v, nil
+	}
+	l, ok := te.x.constLoc(in.Loc)
+	if !ok {
+		return "", fmt.Errorf("a location computed at run time (%s) does not fit the litmus format", in.Loc)
+	}
+	te.params[l] = true
+	loc := te.x.loc[l]
+	atomic := te.x.kind[l] == locAtomic
+	args := func(es ...model.Expr) (string, error) {
+		var out []string
+		for _, e := range es {
+			s, err := te.expr(e)
+			if err != nil {
+				return "", err
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, ", "), nil
+	}
+	ann := in.Ann
+	switch in.Op {
+	case model.OpLoad:
+		switch {
+		case ann.Has(model.AnnAcquire) && atomic:
+			return te.dst(in) + "atomic_read_acquire(" + loc + ")", nil
+		case ann.Has(model.AnnAcquire):
+			return te.dst(in) + "smp_load_acquire(" + loc + ")", nil
+		case ann.Has(model.AnnOnce | model.AnnDeref):
+			return te.dst(in) + "rcu_dereference(*" + loc + ")", nil
+		case ann.Has(model.AnnOnce) && atomic:
+			return te.dst(in) + "atomic_read(" + loc + ")", nil
+		case ann.Has(model.AnnOnce):
+			return te.dst(in) + "READ_ONCE(*" + loc + ")", nil
+		case ann.Has(model.AnnPlain):
+			return te.dst(in) + "*" + loc, nil
+		}
+	case model.OpStore:
+		v, err := args(in.Val)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case ann.Has(model.AnnRelease) && atomic:
+			return "atomic_set_release(" + loc + ", " + v + ")", nil
+		case ann.Has(model.AnnRelease):
+			return "smp_store_release(" + loc + ", " + v + ")", nil
+		case ann.Has(model.AnnOnce) && atomic:
+			return "atomic_set(" + loc + ", " + v + ")", nil
+		case ann.Has(model.AnnOnce):
+			return "WRITE_ONCE(*" + loc + ", " + v + ")", nil
+		case ann.Has(model.AnnPlain):
+			return "*" + loc + " = " + v, nil
+		}
+	case model.OpLock:
+		return "spin_lock(" + loc + ")", nil
+	case model.OpUnlock:
+		return "spin_unlock(" + loc + ")", nil
+	case model.OpTrylock:
+		return te.dst(in) + "spin_trylock(" + loc + ")", nil
+	case model.OpRMW:
+		return te.rmw(in, loc, args)
+	}
+	return "", fmt.Errorf("annotation %s has no litmus primitive", ann)
+}
+
+func (te *threadExporter) rmw(in *model.Instr, loc string, args func(...model.Expr) (string, error)) (string, error) {
+	ann := in.Ann
+	if ann.Has(model.AnnNoReturn) {
+		if in.RMW != model.RMWAdd || !ann.Has(model.AnnRelaxed) {
+			return "", fmt.Errorf("a void RMW other than atomic_add has no litmus primitive")
+		}
+		v, err := args(in.Val)
+		if err != nil {
+			return "", err
+		}
+		return "atomic_add(" + v + ", " + loc + ")", nil
+	}
+	sfx, ok := rmwSuffix(ann)
+	if !ok {
+		return "", fmt.Errorf("RMW annotation %s has no litmus primitive", ann)
+	}
+	switch {
+	case in.RMW == model.RMWAdd:
+		v, err := args(in.Val)
+		if err != nil {
+			return "", err
+		}
+		name := "atomic_fetch_add"
+		if in.ReturnNew {
+			name = "atomic_add_return"
+		}
+		return te.dst(in) + name + sfx + "(" + v + ", " + loc + ")", nil
+	case in.RMW == model.RMWXchg && !in.ReturnNew:
+		v, err := args(in.Val)
+		if err != nil {
+			return "", err
+		}
+		return te.dst(in) + "xchg" + sfx + "(" + loc + ", " + v + ")", nil
+	case in.RMW == model.RMWCmpxchg && !in.ReturnNew:
+		v, err := args(in.Val, in.Val2)
+		if err != nil {
+			return "", err
+		}
+		return te.dst(in) + "cmpxchg" + sfx + "(" + loc + ", " + v + ")", nil
+	}
+	return "", fmt.Errorf("RMW kind %d returning the new value=%v has no litmus primitive", in.RMW, in.ReturnNew)
+}
+
+// dst is "r = " for an instruction writing a register.
+func (te *threadExporter) dst(in *model.Instr) string {
+	if in.Dst < 0 || te.reg[in.Dst] == "" {
+		return ""
+	}
+	return te.reg[in.Dst] + " = "
+}
+
+// expr renders a model expression as C. A model.Expr prints itself in C syntax,
+// naming every register of a compound expression "r<ID>"; the text is parsed back as a
+// litmus expression and each register renamed to its C name, which also rejects a read
+// of a void atomic's unused result.
+func (te *threadExporter) expr(e model.Expr) (string, error) {
+	if e == nil {
+		return "", fmt.Errorf("missing expression")
+	}
+	if r, ok := e.(model.Reg); ok {
+		return te.regName(r.ID)
+	}
+	src := e.String()
+	ast, err := parseExpr(src)
+	if err != nil {
+		return "", fmt.Errorf("expression %s: %v", src, err)
+	}
+	var bad error
+	Inspect(ast, func(n Node) bool {
+		switch n := n.(type) {
+		case *Ident:
+			id, err := strconv.Atoi(strings.TrimPrefix(n.Name, "r"))
+			if err != nil || !strings.HasPrefix(n.Name, "r") {
+				bad = fmt.Errorf("expression %s: %s is no register", src, n.Name)
+				break
+			}
+			if n.Name, err = te.regName(id); err != nil {
+				bad = err
+			}
+		case *CallExpr, *Deref, *AddrOf:
+			bad = fmt.Errorf("expression %s is not a register expression", src)
+		}
+		return bad == nil
+	})
+	if bad != nil {
+		return "", bad
+	}
+	return FormatExpr(ast), nil
+}
+
+// regName is the C name of register id.
+func (te *threadExporter) regName(id int) (string, error) {
+	switch {
+	case id < 0 || id >= len(te.reg):
+		return "", fmt.Errorf("register %d does not belong to thread %s", id, te.t.Name)
+	case te.reg[id] == "":
+		return "", fmt.Errorf("the result of a void atomic is used")
+	}
+	return te.reg[id], nil
+}
+
+// parseExpr parses one C expression with the litmus parser.
+func parseExpr(src string) (e Expr, err error) {
+	p := &parser{file: "expr", lx: newLexer([]byte(src))}
+	p.lx.ocaml = false
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			e, err = nil, b.err
+		}
+	}()
+	p.next()
+	e = p.expr()
+	if p.tok.kind != tEOF {
+		p.failf(p.tok.pos, "unexpected %s", p.tok.describe())
+	}
+	return e, nil
+}

@@ -1,0 +1,208 @@
+package litmus
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+	"github.com/stretchr/testify/require"
+)
+
+// exportCase builds a DSL program for the round trip.
+type exportCase struct {
+	name  string
+	cond  string
+	build func() *model.Program
+}
+
+var exportCases = []exportCase{
+	{"MP+wmb+rmb", `exists (1:r0=1 /\ 1:r1=0)`, func() *model.Program {
+		p := model.NewProgram("MP")
+		x, y := p.Var("x", 0), p.Var("y", 0)
+		p0, p1 := p.Thread("P0", "cpu"), p.Thread("P1", "cpu")
+		p0.WriteOnce(x, 1)
+		p0.Site("wmb").SmpWmb()
+		p0.WriteOnce(y, 1)
+		p1.Named("r0").ReadOnce(y)
+		p1.SmpRmb()
+		p1.Named("r1").ReadOnce(x)
+		return p
+	}},
+	{"SB+branches", "", func() *model.Program {
+		p := model.NewProgram("SB")
+		x, y := p.Var("x", 0), p.Var("y", 0)
+		for i, a := range []model.Array{x, y} {
+			b := []model.Array{y, x}[i]
+			t := p.Thread(fmt.Sprintf("P%d", i), "cpu")
+			t.Write(a, 1)
+			t.SmpMb()
+			r := t.Named("r0").Read(b)
+			t.If(model.Eq(r, 0), func() {
+				t.WriteOnce(a, model.Add(r, 2))
+			}, func() {
+				t.If(model.Gt(r, 0), func() { t.StoreRelease(b, 3) })
+			})
+			t.Named("r1").LoadAcquire(a)
+		}
+		return p
+	}},
+	{"atomics", "", func() *model.Program {
+		p := model.NewProgram("atomics")
+		v := p.Var("tgt0.reqs", 1)
+		q := p.ArrayOf("req_vq", 2, 0)
+		p0, p1 := p.Thread("P0", "cpu"), p.Thread("P1", "cpu")
+		p0.Named("ignored").AtomicInc(v)
+		p0.SmpMbAfterAtomic()
+		r := p0.Named("r0").AtomicIncReturn(v)
+		p0.Named("r1").Xchg(q.At(1), model.Mod(r, 2))
+		p1.SmpMbBeforeAtomic()
+		p1.Named("r0").Cmpxchg(q.At(1), 0, 5)
+		p1.Named("r1").RMWOp(model.RMWCmpxchg, q.At(0), 0, 7, model.AnnRelease, false)
+		p1.Named("r2").RMWOp(model.RMWAdd, v, -1, nil, model.AnnAcquire, false)
+		p1.AtomicSet(q.At(0), 9)
+		return p
+	}},
+	{"locks", "", func() *model.Program {
+		p := model.NewProgram("locks")
+		l, x := p.Var("lock", 0), p.Var("int", 0)
+		for i := 0; i < 2; i++ {
+			t := p.Thread(fmt.Sprintf("P%d", i), "cpu")
+			ok := t.Named("got").SpinTrylock(l)
+			t.If(ok, func() {
+				t.Fence(model.FenceAfterSpinlock)
+				t.WriteOnce(x, i+1)
+				t.SpinUnlock(l)
+			}, func() {
+				t.SpinLock(l)
+				r := t.Named("seen").ReadOnce(x)
+				t.WriteOnce(x, model.Add(r, 10))
+				t.SpinUnlock(l)
+				t.Fence(model.FenceAfterUnlockLock)
+			})
+		}
+		return p
+	}},
+}
+
+// outcomeSet explores p under m and returns, per final state (registers by name,
+// locations by name, thread statuses), how many executions end there.
+func outcomeSet(t *testing.T, p *model.Program, modelName string, regs [][]string, regID func(th int, name string) int,
+	locs []string, locID func(name string) model.LocID) map[string]int {
+	m, err := barriers.New(modelName)
+	require.NoError(t, err)
+	out := map[string]int{}
+	res := model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+		var b strings.Builder
+		for th := range g.Threads {
+			fmt.Fprintf(&b, "%d(%s):", th, g.Status(th))
+			for _, r := range regs[th] {
+				fmt.Fprintf(&b, " %s=%d", r, g.Reg(th, regID(th, r)))
+			}
+			b.WriteString("; ")
+		}
+		for _, l := range locs {
+			fmt.Fprintf(&b, "%s=%d ", l, g.FinalValue(locID(l)))
+		}
+		out[b.String()]++
+		return true
+	})
+	require.True(t, res.Complete())
+	return out
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	for _, c := range exportCases {
+		t.Run(c.name, func(t *testing.T) {
+			orig := c.build()
+			text, err := Export(orig, c.name, c.cond)
+			require.NoError(t, err)
+			test, err := Parse(c.name+".litmus", []byte(text))
+			require.NoError(t, err, text)
+			back, err := Translate(test)
+			require.NoError(t, err, text)
+
+			// Compare on what both sides name: the exported registers and locations.
+			var regs [][]string
+			for th := range orig.Threads {
+				var names []string
+				for _, n := range back.Threads[th].Names {
+					if !strings.HasPrefix(n, "_t") {
+						names = append(names, n)
+					}
+				}
+				sort.Strings(names)
+				regs = append(regs, names)
+			}
+			locs := append([]string(nil), back.Locs...)
+			origReg := func(th int, name string) int {
+				for i, n := range orig.Threads[th].RegNames {
+					if n == name {
+						return i
+					}
+				}
+				t.Fatalf("P%d has no register %s", th, name)
+				return 0
+			}
+			exported := ExportedNames(orig)
+			origLoc := func(name string) model.LocID {
+				for i, n := range exported {
+					if n == name {
+						return model.LocID(i)
+					}
+				}
+				t.Fatalf("no location %s", name)
+				return 0
+			}
+			backReg := func(th int, name string) int { return back.Threads[th].Regs[name].ID }
+			backLoc := func(name string) model.LocID {
+				i, _ := back.LocIndex(name)
+				return back.Mem.Base + model.LocID(i)
+			}
+			for _, m := range []string{"sc", "tso", "lkmm", "armv8"} {
+				want := outcomeSet(t, orig, m, regs, origReg, locs, origLoc)
+				got := outcomeSet(t, back.Prog, m, regs, backReg, locs, backLoc)
+				require.Equal(t, want, got, "model %s, exported as:\n%s", m, text)
+			}
+		})
+	}
+}
+
+func TestExportRejects(t *testing.T) {
+	cases := []struct {
+		name  string
+		build func(p *model.Program, t *model.Thread, x model.Array)
+		want  string
+	}{
+		{"await", func(p *model.Program, t *model.Thread, x model.Array) {
+			t.Await(func() model.Expr { return t.ReadOnce(x) })
+		}, "Await"},
+		{"marker", func(p *model.Program, t *model.Thread, x model.Array) { t.Mark("submit", 1) }, `marker "submit"`},
+		{"loop", func(p *model.Program, t *model.Thread, x model.Array) {
+			t.While(2, func() model.Expr { return model.Const(1) }, func() { t.SmpMb() })
+		}, "bounded loop"},
+		{"dynamic index", func(p *model.Program, t *model.Thread, x model.Array) {
+			a := p.ArrayOf("a", 2, 0)
+			r := t.ReadOnce(x)
+			t.WriteOnce(a.Idx(r), 1)
+		}, "computed at run time"},
+		{"rmw or", func(p *model.Program, t *model.Thread, x model.Array) {
+			t.RMWOp(model.RMWOr, x, 1, nil, model.AnnMb, false)
+		}, "no litmus primitive"},
+		{"void result used", func(p *model.Program, t *model.Thread, x model.Array) {
+			r := t.RMWOp(model.RMWAdd, x, 1, nil, model.AnnRelaxed|model.AnnNoReturn, true)
+			t.WriteOnce(x, r)
+		}, "void atomic"},
+	}
+	for _, c := range cases {
+		p := model.NewProgram(c.name)
+		x := p.Var("x", 0)
+		th := p.Thread("P0", "cpu")
+		c.build(p, th, x)
+		_, err := Export(p, "t", "exists (true)")
+		require.Error(t, err, c.name)
+		require.Contains(t, err.Error(), c.want, c.name)
+	}
+}
