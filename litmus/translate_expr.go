@@ -279,9 +279,17 @@ func (tr *threadTr) rmw(c *CallExpr, prim Primitive) model.Expr {
 	case "add_negative":
 		v = operands[0]
 		post = func(r model.Reg) model.Expr { return model.Lt(r, 0) }
+	case "add_unless":
+		// atomic_add_unless(v, a, u) adds a unless the old value is u, and returns
+		// whether it added.
+		u := operands[1]
+		kind, v, v2 = model.RMWAddUnless, operands[0], u
+		r := t.Named(tr.temp()).RMWOp(kind, loc, v, v2, ann, false)
+		if !prim.Returns {
+			return nil
+		}
+		return model.Ne(r, u)
 	default:
-		// atomic_add_unless writes only when the old value differs from an operand:
-		// no model.RMWKind computes that.
 		tr.p.unsupported(c.Pos, c.Func, fmt.Sprintf("no model RMW kind for %q", prim.Op))
 	}
 	r := t.Named(tr.temp()).RMWOp(kind, loc, v, v2, ann, !prim.Fetch)

@@ -24,11 +24,17 @@ func run(t *testing.T, src, modelName string) *Result {
 	return res
 }
 
+func TestAtomicAddUnless(t *testing.T) {
+	// add_unless adds only when the old value is not the "unless" operand, and says
+	// whether it added.
+	res := run(t, "C T\n{ x=1; }\nP0(int *x) {\nint r0 = atomic_add_unless(x, 1, 0);\nint r1 = atomic_add_unless(x, 5, 2);\n}\nexists (0:r0=1 /\\ 0:r1=0 /\\ x=2)\n", "sc")
+	require.Equal(t, "Always", res.Observation())
+}
+
 func TestUnsupported(t *testing.T) {
 	cases := []struct{ body, prim string }{
 		{"while (READ_ONCE(*x) == 0) { }", "while"},
 		{"int r0 = srcu_read_lock(x);", "srcu_read_lock"},
-		{"int r0 = atomic_add_unless(x, 1, 0);", "atomic_add_unless"},
 		{"frobnicate(x);", "frobnicate"},
 		{"smp_mb__after_srcu_read_unlock();", "smp_mb__after_srcu_read_unlock"},
 		{"int *r0 = &x;", "&"},

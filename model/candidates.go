@@ -39,15 +39,17 @@ func exploreCandidates(p *Program, m Consistency, opts Options, visit func(*Exec
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)
 	}
-	if c.domains() {
+	if c.domains() && !c.stopped {
 		c.traces = make([][]threadTrace, len(p.Threads))
 		for t := range p.Threads {
 			var st ThreadState
 			st.reset(p.Threads[t])
 			c.enumThread(t, &st, nil)
 		}
-		c.g = NewGraph(p)
-		c.combine(0)
+		if !c.stopped {
+			c.g = NewGraph(p)
+			c.combine(0)
+		}
 	}
 	c.stats.Elapsed = time.Since(c.start)
 	if opts.Progress != nil {
@@ -128,6 +130,9 @@ func (c *candidates) collectWrites(t int, st *ThreadState, sets []map[Value]bool
 		switch ev.Kind {
 		case KindRead:
 			for _, v := range c.domain[ev.Loc] {
+				if c.stop() {
+					return
+				}
 				var st2 ThreadState
 				st2.copyFrom(st)
 				e := ev
@@ -154,6 +159,9 @@ func (c *candidates) enumThread(t int, st *ThreadState, evs []Event) {
 		ev := pr.ev
 		if ev.Kind == KindRead {
 			for _, v := range c.domain[ev.Loc] {
+				if c.stop() {
+					return
+				}
 				var st2 ThreadState
 				st2.copyFrom(st)
 				e := ev

@@ -37,6 +37,7 @@ const (
 	RMWCmpxchg                // Val2 if old == Val, else no write
 	RMWAnd                    // old & Val
 	RMWOr                     // old | Val
+	RMWAddUnless              // old + Val, unless old == Val2: then no write
 )
 
 // Instr is one instruction of a thread.

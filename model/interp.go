@@ -163,6 +163,8 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 				v = old & in.Val.eval(st.Regs)
 			case in.RMW == RMWOr:
 				v = old | in.Val.eval(st.Regs)
+			case in.RMW == RMWAddUnless:
+				v = old + in.Val.eval(st.Regs)
 			}
 			ev.Val = v
 			if in.Val != nil {
@@ -232,9 +234,11 @@ func (t *Thread) apply(st *ThreadState, ev *Event) {
 			fails = old != 0
 		case in.RMW == RMWCmpxchg:
 			fails = old != in.Val.eval(st.Regs)
+		case in.RMW == RMWAddUnless:
+			fails = old == in.Val2.eval(st.Regs)
 		}
 		if fails {
-			// A failed cmpxchg or trylock is a plain marked read: it orders nothing.
+			// A failed cmpxchg, add_unless or trylock is a plain marked read: it orders nothing.
 			ev.Ann = ev.Ann&^(AnnRMW|AnnMb|AnnAcquire|AnnRelease) | AnnOnce
 			if in.Dst >= 0 {
 				if in.Op == OpTrylock {
