@@ -2,7 +2,7 @@
 GO ?= go
 BENCHTIME ?= 1x
 
-.PHONY: run test bench lint fuzz build
+.PHONY: run test bench lint fuzz build verdicts
 
 # The main job on built-in defaults: every variant under every memory model.
 run:
@@ -28,3 +28,7 @@ lint:
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./litmus -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+# Regenerate docs/VERDICTS.md (a test fails when it is stale).
+verdicts:
+	$(GO) run ./cmd/steercheck verdicts -o docs/VERDICTS.md

@@ -16,8 +16,11 @@ type Consistency interface {
 // Options bounds an exploration. Zero values mean "no bound".
 type Options struct {
 	MaxExecutions int64
-	Timeout       time.Duration
-	Context       context.Context
+	// MaxSteps bounds the work (graph steps and candidates tried): unlike Timeout it
+	// cuts every run at the same point, so budgeted results are reproducible.
+	MaxSteps int64
+	Timeout  time.Duration
+	Context  context.Context
 	// Progress, if set, is called from time to time with the statistics so far.
 	Progress func(Stats)
 }
@@ -43,16 +46,18 @@ const (
 	TimedOut                         // Options.Timeout reached
 	Canceled                         // Options.Context canceled
 	VisitorStopped                   // the visitor returned false
+	StepBudget                       // Options.MaxSteps reached
 )
 
 func (r StopReason) String() string {
-	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor"}[r]
+	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor", "step budget"}[r]
 }
 
 // Result is the outcome of an exploration.
 type Result struct {
 	Stats
 	Reason StopReason
+	steps  int64
 }
 
 // Complete reports whether every execution was visited and none was cut by a loop
@@ -79,6 +84,13 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	o2 := opts
 	if o2.MaxExecutions > 0 {
 		o2.MaxExecutions -= r1.Executions
+	}
+	if o2.MaxSteps > 0 {
+		o2.MaxSteps -= r1.steps
+		if o2.MaxSteps <= 0 {
+			r1.Reason = StepBudget
+			return r1
+		}
 	}
 	if o2.Timeout > 0 {
 		o2.Timeout -= r1.Elapsed
@@ -114,7 +126,7 @@ func exploreTruSt(p *Program, m Consistency, opts Options, visit func(*Execution
 	if x.opts.Progress != nil {
 		x.opts.Progress(x.stats)
 	}
-	return Result{Stats: x.stats, Reason: x.reason}
+	return Result{Stats: x.stats, Reason: x.reason, steps: x.steps}
 }
 
 type explorer struct {
@@ -127,7 +139,7 @@ type explorer struct {
 	stats    Stats
 	reason   StopReason
 	stopped  bool
-	steps    uint32
+	steps    int64
 	pool     []*ExecutionGraph // one graph per revisit depth
 	bufs     [][]int32         // scratch buffers, two per revisit depth
 	stack    []EventRef
@@ -185,6 +197,10 @@ func (x *explorer) stop() bool {
 		return true
 	}
 	x.steps++
+	if x.opts.MaxSteps > 0 && x.steps >= x.opts.MaxSteps {
+		x.stopped, x.reason = true, StepBudget
+		return true
+	}
 	if x.steps&1023 == 0 {
 		if x.opts.Context != nil && x.opts.Context.Err() != nil {
 			x.stopped, x.reason = true, Canceled

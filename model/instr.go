@@ -32,12 +32,12 @@ type RMWKind uint8
 
 // Read-modify-write operations.
 const (
-	RMWAdd     RMWKind = iota // old + Val
-	RMWXchg                   // Val
-	RMWCmpxchg                // Val2 if old == Val, else no write
-	RMWAnd                    // old & Val
-	RMWOr                     // old | Val
-	RMWAddUnless              // old + Val, unless old == Val2: then no write
+	RMWAdd       RMWKind = iota // old + Val
+	RMWXchg                     // Val
+	RMWCmpxchg                  // Val2 if old == Val, else no write
+	RMWAnd                      // old & Val
+	RMWOr                       // old | Val
+	RMWAddUnless                // old + Val, unless old == Val2: then no write
 )
 
 // Instr is one instruction of a thread.

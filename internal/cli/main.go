@@ -25,7 +25,9 @@ func commands() []command {
 	return []command{
 		{"check", "explore variants under memory models and check the properties", runCheck},
 		{"replay", "re-execute a saved trace and re-check it", runReplay},
+		{"litmus", "run C litmus tests (the kernel's format) and print herd7-style verdicts", runLitmus},
 		{"list", "list variants, mutants, memory models and properties", runList},
+		{"verdicts", "regenerate docs/VERDICTS.md: every variant and mutant under every model", runVerdicts},
 	}
 }
 
