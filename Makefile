@@ -24,10 +24,13 @@ lint:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
 
-# Fuzz the parsers for a bounded time each.
-FUZZTIME ?= 60s
+# Fuzz the litmus parser, the litmus translator and the trace reader for a bounded
+# time each.
+FUZZTIME ?= 5m
 fuzz:
-	$(GO) test ./litmus -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./litmus -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./litmus -run XXX -fuzz '^FuzzTranslate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./traces -run XXX -fuzz '^FuzzUnmarshal$$' -fuzztime $(FUZZTIME)
 
 # Regenerate docs/VERDICTS.md (a test fails when it is stale).
 verdicts:

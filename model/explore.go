@@ -159,10 +159,14 @@ type PorfCoherent interface{ PorfCoherent() bool }
 
 // coherenceFloor is the lowest coherence position (-1: the initial write) the next
 // event of thread t may read from at location l: the latest write to l that the po∪rf
-// prefix of the thread's last event wrote or read.
+// prefix of the thread's last event (under PorfCoherent models) or the thread itself
+// (under every model) wrote or read.
 func (x *explorer) coherenceFloor(g *ExecutionGraph, t int, l LocID) int {
-	if !x.porfCoherent || len(g.Threads[t].Events) == 0 {
+	if len(g.Threads[t].Events) == 0 {
 		return -1
+	}
+	if !x.porfCoherent {
+		return poLocFloor(g, t, l)
 	}
 	if cap(x.pre) < len(g.Threads) {
 		x.pre = make([]int32, len(g.Threads))
@@ -174,19 +178,37 @@ func (x *explorer) coherenceFloor(g *ExecutionGraph, t int, l LocID) int {
 	x.porfPrefix(g, EventRef{int32(t), int32(len(g.Threads[t].Events) - 1)}, pre)
 	floor := -1
 	for u := range g.Threads {
-		evs := g.Threads[u].Events
-		for i := int32(0); i < pre[u]; i++ {
-			e := &evs[i]
-			if e.Loc != l || (e.Kind != KindRead && e.Kind != KindWrite) {
-				continue
-			}
-			w := EventRef{int32(u), i}
-			if e.Kind == KindRead {
-				w = e.RF
-			}
-			if c := g.CoIndex(w); c > floor {
-				floor = c
-			}
+		if f := floorOf(g, u, pre[u], l); f > floor {
+			floor = f
+		}
+	}
+	return floor
+}
+
+// poLocFloor is the coherence floor every model shares: per-location coherence
+// (acyclic po-loc ∪ com, the CoRR/CoWR/CoRW/CoWW shapes) forbids the next event of
+// thread t from reading, or being placed, before what t itself already wrote or read
+// at l.
+func poLocFloor(g *ExecutionGraph, t int, l LocID) int {
+	return floorOf(g, t, int32(len(g.Threads[t].Events)), l)
+}
+
+// floorOf is the latest coherence position among the writes to l that the first n
+// events of thread u wrote or read from.
+func floorOf(g *ExecutionGraph, u int, n int32, l LocID) int {
+	floor := -1
+	evs := g.Threads[u].Events
+	for i := int32(0); i < n; i++ {
+		e := &evs[i]
+		if e.Loc != l || (e.Kind != KindRead && e.Kind != KindWrite) {
+			continue
+		}
+		w := EventRef{int32(u), i}
+		if e.Kind == KindRead {
+			w = e.RF
+		}
+		if c := g.CoIndex(w); c > floor {
+			floor = c
 		}
 	}
 	return floor
@@ -307,7 +329,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	switch ev.Kind {
 	case KindFence, KindMarker:
 		ref := g.push(t, &ev, 0)
-		if x.consistentAdded(g, ref) {
+		if orderingOnlyForward(&ev) || x.consistentAdded(g, ref) {
 			x.explore(g, depth)
 		}
 		g.pop(t)
@@ -356,6 +378,21 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	a := g.push(t, &ev, hi)
 	x.backwardRevisits(g, a, depth)
 	g.pop(t)
+}
+
+// orderingOnlyForward reports whether an event added last in its thread cannot make a
+// consistent graph inconsistent: a marker is in no relation, and a fence only orders
+// what comes before it against what comes after it, and nothing comes after yet. RCU
+// fences are excluded: closing a read-side critical section changes what it covers.
+func orderingOnlyForward(e *Event) bool {
+	if e.Kind == KindMarker {
+		return true
+	}
+	switch e.Fence {
+	case FenceRcuLock, FenceRcuUnlock, FenceSyncRcu:
+		return false
+	}
+	return true
 }
 
 // blockedOnStale reports (and counts) a thread that just blocked in a spin-wait whose

@@ -1,0 +1,136 @@
+package properties
+
+import (
+	"fmt"
+
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/steering"
+)
+
+// Checker runs the selected properties on complete execution graphs of one scenario.
+// It keeps state across the executions of a run (the lock-order graph of P5) and
+// scratch buffers, so it allocates little per execution; it is not safe for
+// concurrent use.
+type Checker struct {
+	sc      *steering.Scenario
+	props   []Property
+	enabled [7]bool // by property number
+	f       facts
+	o       order
+	locks   lockOrder
+	n       int64 // executions checked
+}
+
+// NewChecker returns a checker for sc running the properties named in only (IDs such
+// as "P1" or names such as "fifo-per-target"; nil for all). It panics on an unknown
+// name: callers that take names from users validate them with Select first.
+func NewChecker(sc *steering.Scenario, only []string) *Checker {
+	props, err := Select(only)
+	if err != nil {
+		panic("properties: " + err.Error())
+	}
+	c := &Checker{sc: sc, props: props}
+	for _, p := range props {
+		var k int
+		fmt.Sscanf(p.ID, "P%d", &k)
+		c.enabled[k] = true
+	}
+	c.locks.init()
+	return c
+}
+
+// Properties lists the properties the checker runs.
+func (c *Checker) Properties() []Property { return append([]Property(nil), c.props...) }
+
+// Executions is the number of graphs checked so far.
+func (c *Checker) Executions() int64 { return c.n }
+
+// Check runs the selected properties on one complete graph and returns the
+// violations, at most one per property, in property order (nil when all hold).
+func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
+	c.n++
+	c.f.extract(c.sc, g)
+	if c.enabled[1] || c.enabled[2] {
+		c.o.build(g)
+	}
+	var out []Violation
+	add := func(k int, msg string, evs ...model.EventRef) {
+		if msg == "" {
+			return
+		}
+		if (k == 1 || k == 2) && c.o.rel != RelSC {
+			msg += fmt.Sprintf(" [judged on %s: the execution is not sequentially consistent]", c.o.rel)
+		}
+		out = append(out, Violation{Property: all[k-1], Message: msg, Events: keep(evs)})
+	}
+	if c.enabled[1] {
+		msg, evs := c.fifo()
+		add(1, msg, evs...)
+	}
+	if c.enabled[2] {
+		msg, evs := c.oneQueue()
+		add(2, msg, evs...)
+	}
+	if c.enabled[3] {
+		msg, evs := c.accounting(g)
+		add(3, msg, evs...)
+	}
+	if c.enabled[4] {
+		msg, evs := c.exactlyOnce(g)
+		add(4, msg, evs...)
+	}
+	if c.enabled[5] {
+		msg, evs := c.deadlock(g)
+		add(5, msg, evs...)
+	}
+	if c.enabled[6] {
+		msg, evs := c.noHang(g)
+		add(6, msg, evs...)
+	}
+	return out
+}
+
+// keep drops absent events from a violation's list.
+func keep(evs []model.EventRef) []model.EventRef {
+	var out []model.EventRef
+	for _, e := range evs {
+		if has(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// rq names request id for messages.
+func (c *Checker) rq(id int) string { return c.sc.DescribeRequest(id) }
+
+// target is the target of request id.
+func (c *Checker) target(id int) int { return c.sc.Requests[id].Target }
+
+// Verify explores every execution of sc's program under m and checks each with the
+// selected properties, stopping at the first violation. The verdict is Holds only
+// when the exploration completed (no budget ran out, no loop bound was hit);
+// otherwise, without a violation, it is Unknown.
+func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only []string) Report {
+	c := NewChecker(sc, only)
+	var rep Report
+	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
+		vs := c.Check(g)
+		if len(vs) == 0 {
+			return true
+		}
+		v := vs[0]
+		rep.Violation = &v
+		rep.Graph = g.Clone()
+		return false
+	})
+	switch {
+	case rep.Violation != nil:
+		rep.Verdict = Violated
+	case rep.Result.Complete():
+		rep.Verdict = Holds
+	default:
+		rep.Verdict = Unknown
+	}
+	return rep
+}

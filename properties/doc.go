@@ -1,0 +1,24 @@
+// Package properties checks the promises of the steering protocol (BRIEF §3, P1–P6)
+// on the complete execution graphs of a steering.Scenario, and verifies a scenario
+// under a memory model with a three-valued verdict.
+//
+// One pass over a graph (extract.go) reads the markers the variants emit and the RMWs
+// on each target's reqs counter into per-request records; the checkers read those.
+// "Before" between events of different threads is judged on the execution (order.go):
+// a pattern is possible when some linearization of po ∪ rf ∪ co ∪ fr allows it, which
+// is decided by adding the pattern's edges to the transitive closure and looking for a
+// cycle. Executions of weak models may make that relation cyclic; they are judged on
+// (po ∪ rf)+ (or po alone), which knows nothing of fences, so a P1 or P2 verdict on
+// a non-SC execution over-approximates: it can report an order that the model's own
+// happens-before would forbid (the message says which relation was used).
+//
+// Index:
+//   - property.go     Property, All, Lookup, Select, Known, Violation, Verdict, Report
+//   - checker.go      Checker (NewChecker, Check) and Verify
+//   - extract.go      per-request facts read from one graph
+//   - order.go        the closure of the execution's order, and canOrder
+//   - ordering.go     P1 fifo-per-target and P2 one-queue / no stale req_vq
+//   - bookkeeping.go  P3 accounting of reqs (including the busy-path leak), P4
+//     exactly-once consumption and completion, P6 no hang, no crash
+//   - deadlock.go     P5 spin_lock deadlocks and the cross-execution lock order
+package properties

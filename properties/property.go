@@ -1,0 +1,115 @@
+package properties
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/steercheck/steercheck/model"
+)
+
+// Property is one promise of the steering protocol.
+type Property struct {
+	ID   string // "P1"
+	Name string // "fifo-per-target"
+	Doc  string
+}
+
+var all = []Property{
+	{"P1", "fifo-per-target", "If the submission of A returned before the submission of B began (same target), the device consumes A before B. " +
+		"Judged on the execution: violated when some linearization of po ∪ rf ∪ co ∪ fr puts A's return before B's start and B's consumption before A's " +
+		"(when that relation is cyclic, as weak models allow, (po ∪ rf)+ is used instead, then po alone)."},
+	{"P2", "one-queue", "While a target is busy all its outstanding requests sit on one virtqueue (no two requests of a target, on different queues, " +
+		"outstanding at once over their [steering point, decrement] intervals), and a submitter that found the target busy uses the queue the target is on " +
+		"(a different one is a stale req_vq)."},
+	{"P3", "accounting", "reqs is never negative, is decremented only for a completed request, and in the final state equals the number of the " +
+		"target's requests still outstanding (counted, not returned busy, not completed): 0 once all complete."},
+	{"P4", "exactly-once", "Every accepted request is consumed by the device once and completed once; nothing is consumed that was not enqueued; " +
+		"no completion without a request (a NULL token)."},
+	{"P5", "deadlock-free", "No thread waits forever in spin_lock, and the lock classes are always nested in one order (a lockdep-style graph of " +
+		"which class is taken while holding which, kept across all the executions of a run, has no cycle)."},
+	{"P6", "no-hang", "In every final state every accepted request has completed, every CPU has returned from queuecommand, and every thread " +
+		"is done or idle (a device or interrupt thread waiting for work); no thread crashed on a bad address."},
+}
+
+// All lists the properties in order.
+func All() []Property {
+	out := make([]Property, len(all))
+	copy(out, all)
+	return out
+}
+
+// Lookup finds a property by ID ("P3", case-insensitive) or name ("accounting").
+func Lookup(s string) (Property, bool) {
+	for _, p := range all {
+		if strings.EqualFold(p.ID, s) || strings.EqualFold(p.Name, s) {
+			return p, true
+		}
+	}
+	return Property{}, false
+}
+
+// Select resolves a list of property IDs or names; nil or empty selects all.
+func Select(only []string) ([]Property, error) {
+	if len(only) == 0 {
+		return All(), nil
+	}
+	var out []Property
+	for _, s := range only {
+		p, ok := Lookup(s)
+		if !ok {
+			var names []string
+			for _, q := range all {
+				names = append(names, q.ID+"/"+q.Name)
+			}
+			return nil, fmt.Errorf("unknown property %q (have: %s)", s, strings.Join(names, ", "))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (p Property) String() string { return p.ID + " " + p.Name }
+
+// Violation is a property broken by one execution: which, a readable account naming
+// requests, queues, CPUs and values, and the events that show it.
+type Violation struct {
+	Property Property
+	Message  string
+	Events   []model.EventRef
+}
+
+func (v Violation) String() string { return v.Property.String() + ": " + v.Message }
+
+// Verdict is the outcome of a verification.
+type Verdict int
+
+// Verdicts.
+const (
+	Holds    Verdict = iota // every execution was explored and none broke a property
+	Violated                // some execution broke a property
+	Unknown                 // a budget (executions, time, loop bound) ran out first
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Holds:
+		return "holds"
+	case Violated:
+		return "violated"
+	}
+	return "unknown"
+}
+
+// Report is what Verify found.
+type Report struct {
+	Verdict   Verdict
+	Violation *Violation            // the first violation, when Violated
+	Graph     *model.ExecutionGraph // a clone of the violating execution
+	Result    model.Result
+}
+
+// Known reports whether s names a property (by ID or name).
+func Known(s string) bool {
+	_, ok := Lookup(s)
+	return ok
+}
