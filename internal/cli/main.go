@@ -26,6 +26,8 @@ func commands() []command {
 		{"check", "explore variants under memory models and check the properties", runCheck},
 		{"replay", "re-execute a saved trace and re-check it", runReplay},
 		{"litmus", "run C litmus tests (the kernel's format) and print herd7-style verdicts", runLitmus},
+		{"minimize", "shrink a saved trace to a smaller counterexample of the same property", runMinimize},
+		{"explain", "show a saved trace as CPU columns, a porcupine history page and a DOT/SVG graph", runExplain},
 		{"list", "list variants, mutants, memory models and properties", runList},
 		{"verdicts", "regenerate docs/VERDICTS.md: every variant and mutant under every model", runVerdicts},
 	}
