@@ -141,6 +141,7 @@ func TestCheckAllocatesLittle(t *testing.T) {
 	require.NotNil(t, g)
 	c := properties.NewChecker(s, nil)
 	require.Empty(t, c.Check(g))
+	c.Porcupine = false // porcupine builds a history per execution by design
 	allocs := testing.AllocsPerRun(100, func() { c.Check(g) })
-	assert.LessOrEqual(t, allocs, 1.0, "Check allocates per execution")
+	assert.LessOrEqual(t, allocs, 1.0, "the direct checks allocate per execution")
 }
