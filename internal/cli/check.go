@@ -45,6 +45,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
 	only := fs.String("property", "", "comma-separated property IDs or names to check (default: all)")
 	jobsFlag := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs to do in parallel")
+	noMin := fs.Bool("no-minimize", false, "save the violating execution as found, without minimizing it")
+	keepOrig := fs.Bool("keep-original", false, "also save the execution as found, beside the minimized trace (.orig.json)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -102,7 +104,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	runJobs(jobs, *jobsFlag, func(i int, j *job) {
 		o := opts
 		o.Progress = prog.callback(i)
-		runJob(j, cfg, o, onlyProps, *dir)
+		runJob(j, cfg, o, onlyProps, *dir, saveOptions{minimize: !*noMin, keepOriginal: *keepOrig})
 		prog.jobDone()
 	})
 	prog.finish()
@@ -177,7 +179,16 @@ func runJobs(jobs []*job, n int, f func(int, *job)) {
 	wg.Wait()
 }
 
-func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir string) {
+// saveOptions says how check saves a violation's trace.
+type saveOptions struct {
+	minimize     bool // save the minimized trace (the default)
+	keepOriginal bool // also save the trace as found
+}
+
+// minimizeBudget bounds the minimization check does for each violation it saves.
+var minimizeBudget = traces.Budget{MaxSteps: 2_000_000, MaxCandidates: 50}
+
+func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir string, save saveOptions) {
 	start := time.Now()
 	defer func() { j.elapsed = time.Since(start) }()
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
@@ -202,14 +213,34 @@ func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir 
 		j.err = err
 		return
 	}
-	if err := tr.WriteFile(path); err != nil {
+	final := tr
+	if save.minimize {
+		if min, _, err := traces.Minimize(tr, minimizeBudget); err == nil {
+			final = min
+		}
+	}
+	if save.keepOriginal {
+		if err := tr.WriteFile(strings.TrimSuffix(path, ".json") + ".orig.json"); err != nil {
+			j.err = err
+			return
+		}
+	}
+	if err := final.WriteFile(path); err != nil {
 		j.err = err
 		return
 	}
-	text := traces.Render(j.report.Graph, v.Events)
-	if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(v.Property.ID+" "+v.Property.Name+": "+v.Message+"\n\n"+text), 0o644); err != nil {
-		j.err = err
-		return
+	if r, err := final.Replay(); err == nil {
+		var hl []model.EventRef
+		for _, rv := range r.Violations {
+			if rv.Property.ID == final.Property {
+				hl = rv.Events
+			}
+		}
+		text := traces.Render(r.Graph, hl)
+		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(final.Property+" "+final.Name+": "+final.Message+"\n\n"+text), 0o644); err != nil {
+			j.err = err
+			return
+		}
 	}
 	j.trace = path
 }
@@ -227,7 +258,7 @@ func TracePath(dir, variant, mutant, modelName string, p properties.Property) st
 func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int {
 	fmt.Fprintf(stdout, "configuration: %s\n\n", cfg)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tBLOCKED\tTIME\tTRACE / NOTE")
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
 	code := ExitHolds
 	sawUnknown := false
 	for _, j := range jobs {
@@ -236,7 +267,7 @@ func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int 
 			mut = "-"
 		}
 		if j.err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
 			code = ExitUsage
 			continue
 		}
@@ -256,8 +287,8 @@ func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int 
 			sawUnknown = true
 			note = unknownReason(r.Result)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
-			r.Result.Executions, r.Result.Blocked, j.elapsed.Round(time.Millisecond), note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
+			r.Result.Executions, j.elapsed.Round(time.Millisecond), note)
 	}
 	tw.Flush()
 	if code == ExitHolds && sawUnknown {

@@ -69,7 +69,7 @@ func GenerateVerdicts(workers int, fingerprint string) string {
 		}
 	}
 	runJobs(jobs, workers, func(_ int, j *job) {
-		runJob(j, cfg, model.Options{MaxSteps: VerdictSteps(j.model)}, nil, "")
+		runJob(j, cfg, model.Options{MaxSteps: VerdictSteps(j.model)}, nil, "", saveOptions{})
 	})
 
 	var b bytes.Buffer
