@@ -16,9 +16,12 @@ test:
 	$(GO) vet ./...
 	$(GO) test -short -count=1 ./...
 
-# Explorer benchmarks: executions explored, executions per second, wall time.
+# Explorer benchmarks: executions explored, executions per second, wall time, for the
+# reference steering scenarios under each model; and the whole kernel litmus folder in
+# one process.
 bench:
-	$(GO) test -run XXX -bench . -benchtime $(BENCHTIME) ./...
+	$(GO) test -run XXX -bench . -benchtime $(BENCHTIME) ./bench/
+	$(GO) test -run XXX -bench KernelLitmusFolder -benchtime 20x ./litmus/
 
 lint:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)

@@ -19,7 +19,8 @@ import (
 // Names. A location is named after model.Location.Name with every character that
 // cannot appear in a C identifier replaced by "_" ("tgt0.reqs" -> "tgt0_reqs",
 // "vq_lock[1]" -> "vq_lock_1"), and a suffix when that name is taken or reserved
-// (ExportedNames lists them); a register keeps its name, which must be a C identifier. The cond argument must use
+// (ExportedNames lists them); a register keeps its name when it is a free C identifier,
+// else gets a "_2", "_3", ... suffix. The cond argument must use
 // those names. A register that only receives the unused result of a void atomic
 // (atomic_inc) is not declared.
 
@@ -228,9 +229,11 @@ func (x *exporter) thread(t *model.Thread) (string, error) {
 		if te.void[i] {
 			continue
 		}
+		// A register keeps its name when that is a free C identifier; otherwise it gets
+		// the first free "_2", "_3", ... suffix.
 		c := cIdent(n)
-		if c != n || seen[c] || reserved(c) {
-			return "", fmt.Errorf("register name %q is not a unique C identifier", n)
+		for k := 2; seen[c] || reserved(c); k++ {
+			c = fmt.Sprintf("%s_%d", cIdent(n), k)
 		}
 		seen[c] = true
 		te.reg[i] = c

@@ -34,12 +34,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	variant := fs.String("variant", "all", "variant to check, or all")
 	mutant := fs.String("mutant", "", "mutant to apply (see 'steercheck list'), or all for every mutant of the variants")
 	modelName := fs.String("model", "all", "memory model, or all")
-	cpus := fs.Int("cpus", 0, "submitting CPUs (default: the default configuration's)")
-	targets := fs.Int("targets", 0, "targets")
-	queues := fs.Int("queues", 0, "request virtqueues")
-	ring := fs.Int("ring-size", -1, "descriptors per virtqueue (0: room for every request)")
-	requests := fs.String("requests", "", "requests as cpu:target pairs in submission order, e.g. 0:0,1:0,2:1")
-	kickFail := fs.Bool("kick-failure", false, "model a full ring: kicks can fail and return busy")
+	config := configFlags(fs)
 	maxExec := fs.Int64("max-executions", 5_000_000, "execution budget per run (0: none); exhausting it gives unknown")
 	timeout := fs.Duration("timeout", 2*time.Minute, "time budget per run (0: none); exhausting it gives unknown")
 	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
@@ -53,29 +48,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(stderr, "check takes no arguments (got %q)", fs.Arg(0))
 	}
-	cfg := steering.DefaultConfig()
-	if *cpus != 0 {
-		cfg.CPUs = *cpus
-	}
-	if *targets != 0 {
-		cfg.Targets = *targets
-	}
-	if *queues != 0 {
-		cfg.Queues = *queues
-	}
-	if *ring >= 0 {
-		cfg.RingSize = *ring
-	}
-	cfg.KickFailure = *kickFail
-	if *requests != "" {
-		rs, err := steering.ParseRequests(*requests)
-		if err != nil {
-			return fail(stderr, "--requests: %v", err)
-		}
-		cfg.Requests = rs
-	}
-	if err := cfg.Validate(); err != nil {
-		return fail(stderr, "configuration: %v", err)
+	cfg, err := config()
+	if err != nil {
+		return fail(stderr, "%v", err)
 	}
 	if *jobsFlag < 1 {
 		return fail(stderr, "--jobs must be at least 1")
