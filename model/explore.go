@@ -25,6 +25,17 @@ type Options struct {
 	Progress func(Stats)
 }
 
+// selfTestMutation, set only by tests (export_test.go), breaks the explorer on purpose
+// so the tests can show that their properties catch a broken explorer.
+var selfTestMutation int
+
+const (
+	mutNone       = iota
+	mutDropOldest // reads never read from the initial write
+	mutNoMaximal  // backward revisits skip the maximality check
+	mutNoRevisits // no backward revisits at all
+)
+
 // Stats counts what an exploration did.
 type Stats struct {
 	Executions      int64 // complete executions handed to the visitor (blocked ones included)
@@ -336,6 +347,9 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	case KindRead:
 		// Read from each write of the location, the coherence-latest first.
 		floor := x.coherenceFloor(g, t, ev.Loc)
+		if selfTestMutation == mutDropOldest && floor < 0 {
+			floor = 0
+		}
 		for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
 			w := InitRef(ev.Loc)
 			if i >= 0 {
@@ -376,7 +390,9 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	}
 	ev.AddedMax = hi == n
 	a := g.push(t, &ev, hi)
-	x.backwardRevisits(g, a, depth)
+	if selfTestMutation != mutNoRevisits {
+		x.backwardRevisits(g, a, depth)
+	}
 	g.pop(t)
 }
 

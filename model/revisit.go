@@ -31,7 +31,7 @@ func (x *explorer) backwardRevisits(g *ExecutionGraph, a EventRef, depth int) {
 				}
 				keep[u] = k
 			}
-			if !x.maximalRevisit(g, rref, a, keep) {
+			if selfTestMutation != mutNoMaximal && !x.maximalRevisit(g, rref, a, keep) {
 				continue
 			}
 			x.revisit(g, rref, a, keep, prefix, depth)
