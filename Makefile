@@ -2,7 +2,7 @@
 GO ?= go
 BENCHTIME ?= 1x
 
-.PHONY: run test bench lint fuzz build verdicts
+.PHONY: run test bench lint fuzz build verdicts proptest
 
 # The main job on built-in defaults: every variant under every memory model.
 run:
@@ -38,3 +38,7 @@ fuzz:
 # Regenerate docs/VERDICTS.md (a test fails when it is stale).
 verdicts:
 	$(GO) run ./cmd/steercheck verdicts -o docs/VERDICTS.md
+
+# Property tests with larger budgets than CI's -short runs.
+proptest:
+	$(GO) test -count=1 -run 'Rapid|Random|Search|Walk|Matches|Inclusion' -rapid.checks=2000 ./model/ ./properties/ ./linearize/ ./traces/
