@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/hotplug"
 	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/properties"
 	"github.com/steercheck/steercheck/steering"
@@ -136,13 +137,58 @@ func GenerateVerdicts(workers int, fingerprint string) string {
 				j.report.Violation.Property.Name, j.report.Violation.Message)
 		}
 	}
+	writeHotplugVerdicts(&b)
 	return b.String()
+}
+
+// hotplugScenario is one CPU-hotplug scenario reported in docs/VERDICTS.md.
+type hotplugScenario struct {
+	title, story, variant string
+	cfg                   hotplug.Config
+}
+
+func hotplugScenarios() []hotplugScenario {
+	box := "cpus=8 present=0-3"
+	offline := []hotplug.Step{{CPU: 1}}
+	return []hotplugScenario{
+		{"The 2018 layout under managed-4.11",
+			"8 possible CPUs, 0-3 present, 4 queues spread the 4.16 way ({0,1} {2,3} {4,5} {6,7}): queues 2 and 3 have no online CPU, so their managed interrupts are never started. Legacy steering (cpu mod n) sends CPU 2's request to queue 2: its completion interrupt can never be delivered.",
+			"managed-4.11", hotplug.Config{Topology: box, Queues: 4, Spread: "4.16", Requests: []hotplug.Request{{CPU: 2}}}},
+		{"The 2018 layout under blkmq-4.17",
+			"Same machine and masks, requests from CPUs 1 and 2: blk-mq maps each CPU to the queue whose mask contains it, so CPU 1 submits on queue 0 ({0,1}) and CPU 2 on queue 1 ({2,3}), whose interrupts run.",
+			"blkmq-4.17", hotplug.Config{Topology: box, Queues: 4, Spread: "4.16", Requests: []hotplug.Request{{CPU: 1}, {CPU: 2}}}},
+		{"CPU 1 goes offline with its request in flight, blkmq-4.17",
+			"4.17 masks {0,4} {1,5} {2,6} {3,7}: CPU 1 is queue 1's only online CPU. Without a drain, the managed interrupt is shut down as the CPU leaves, whatever is outstanding; a completion raised after that is lost.",
+			"blkmq-4.17", hotplug.Config{Topology: box, Queues: 4, Spread: "4.17", Requests: []hotplug.Request{{CPU: 1}}, Hotplug: offline}},
+		{"CPU 1 goes offline with its request in flight, drain-5.8",
+			"Same scenario with the 5.8 drain: the queue is marked INACTIVE, outstanding requests are waited for, and only then is the interrupt shut down.",
+			"drain-5.8", hotplug.Config{Topology: box, Queues: 4, Spread: "4.17", Requests: []hotplug.Request{{CPU: 1}}, Hotplug: offline}},
+	}
+}
+
+// writeHotplugVerdicts runs the hotplug scenarios under sc (the hotplug models carry
+// none of the kernel's interrupt-path barriers, so weak models would judge the model,
+// not the kernel) and writes their verdicts.
+func writeHotplugVerdicts(b *bytes.Buffer) {
+	fmt.Fprintln(b)
+	fmt.Fprintln(b, "## Hotplug and managed interrupts (sc)")
+	for _, h := range hotplugScenarios() {
+		fmt.Fprintf(b, "\n### %s\n\n%s\n\n", h.title, h.story)
+		sc, err := hotplug.Build(h.variant, h.cfg)
+		if err != nil {
+			fmt.Fprintf(b, "error: %v\n", err)
+			continue
+		}
+		m, _ := barriers.New("sc")
+		rep := hotplug.Verify(sc, m, model.Options{MaxSteps: VerdictSteps("sc")})
+		fmt.Fprintf(b, "```\n%s%s```\n", hotplug.Describe(sc), hotplug.FormatReport(rep))
+	}
 }
 
 const fingerprintPrefix = "source fingerprint: "
 
 // fingerprintDirs are the packages whose code decides the verdicts.
-var fingerprintDirs = []string{"model", "barriers", "steering", "properties"}
+var fingerprintDirs = []string{"model", "barriers", "steering", "properties", "hotplug", "affinity", "linearize"}
 
 // SourceFingerprint hashes the non-test Go files of the packages that decide verdicts,
 // under the repository root. docs/VERDICTS.md records it; a test recomputes it, so any

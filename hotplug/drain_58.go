@@ -1,0 +1,100 @@
+package hotplug
+
+import "github.com/steercheck/steercheck/model"
+
+// drain-5.8: blk-mq with the hotplug drain of bf0beec0607d ("blk-mq: drain I/O when
+// all CPUs in a hctx are offline", v5.8), the protocol seed 000 describes:
+//
+//	block/blk-mq.c blk_mq_hctx_notify_offline() (CPUHP_AP_BLK_MQ_ONLINE teardown,
+//	               still running while the CPU is online): if cpu is the last online
+//	               CPU of hctx: set_bit(BLK_MQ_S_INACTIVE); smp_mb__after_atomic();
+//	               while (blk_mq_hctx_has_requests(hctx)) msleep(5);
+//	kernel/irq/cpuhotplug.c migrate_one_irq(): later, in CPU dying, the managed
+//	               interrupt is shut down (its queue is empty by now)
+//	block/blk-mq.c blk_mq_get_request() → blk_mq_get_tag(): after taking the tag,
+//	               if (test_bit(BLK_MQ_S_INACTIVE)) { put the tag back; retry from
+//	               another CPU (the task has been migrated) }
+//	kernel/irq/cpuhotplug.c irq_affinity_online_cpu(): start the interrupt, then
+//	block/blk-mq.c blk_mq_hctx_notify_online(): clear_bit(BLK_MQ_S_INACTIVE)
+//
+// Mutants: "no-drain" shuts the interrupt down without waiting for the queue to
+// empty; "no-inactive-check" queues the request whatever BLK_MQ_S_INACTIVE says;
+// "reactivate-first" clears INACTIVE before the interrupt is started.
+func init() {
+	register("drain-5.8", &variant{
+		kernel:  "blk_mq_hctx_notify_offline()/online() + blk_mq_get_tag() INACTIVE check (v5.8+)",
+		managed: true,
+		mutants: []string{"no-drain", "no-inactive-check", "reactivate-first", "nonidempotent-handler"},
+		build:   buildDrain58,
+	})
+}
+
+func buildDrain58(b *builder) {
+	l := &b.sc.L
+	b.threads(b.drainSubmit, func(t *model.Thread, s Step) {
+		if !s.Online {
+			b.managedOffline(t, s.CPU, func(q int) {
+				t.Xchg(l.Inactive.At(q), 1) // set_bit(BLK_MQ_S_INACTIVE) + smp_mb__after_atomic()
+				t.Mark(MarkInactive, q)
+				if b.mutant != "no-drain" {
+					t.Await(func() model.Expr { // while (blk_mq_hctx_has_requests(hctx)) msleep(5)
+						return model.Eq(t.Named("inflight").ReadOnce(l.Inflight.At(q)), 0)
+					})
+					t.Mark(MarkDrained, q)
+				}
+			})
+			return
+		}
+		reactivate := func(q int) {
+			t.WriteOnce(l.Inactive.At(q), 0) // clear_bit(BLK_MQ_S_INACTIVE)
+			t.Mark(MarkReactive, q)
+		}
+		if b.mutant == "reactivate-first" {
+			b.managedOnline(t, s.CPU, reactivate, nil)
+		} else {
+			b.managedOnline(t, s.CPU, nil, reactivate)
+		}
+	})
+}
+
+// drainSubmit takes a tag on the CPU's queue, re-checks INACTIVE and, if it is set,
+// puts the tag back and retries once from the first other CPU online at start whose
+// queue differs (where the scheduler migrates the task).
+func (b *builder) drainSubmit(t *model.Thread, r int) {
+	cpu := b.sc.Config.Requests[r].CPU
+	q := b.sc.QueueOf[cpu]
+	alt := -1
+	for _, c := range b.sc.Topology.OnlineMask().Cpus() {
+		if c != cpu && b.sc.QueueOf[c] != q {
+			alt = b.sc.QueueOf[c]
+			break
+		}
+	}
+	b.tryTag(t, r, q, func() {
+		if alt < 0 {
+			t.Mark(MarkFail, r)
+			return
+		}
+		b.tryTag(t, r, alt, func() { t.Mark(MarkFail, r) })
+	})
+}
+
+// tryTag is one attempt on queue q; onInactive runs when the queue was INACTIVE.
+func (b *builder) tryTag(t *model.Thread, r, q int, onInactive func()) {
+	l := &b.sc.L
+	t.AtomicIncReturn(l.Inflight.At(q)) // blk_mq_get_tag(): fully ordered
+	ina := t.Named("inactive").ReadOnce(l.Inactive.At(q))
+	enqueue := func() {
+		t.Mark(MarkEnqueue, r, q, ina)
+		t.WriteOnce(l.Posted.At(r), q+1)
+	}
+	if b.mutant == "no-inactive-check" {
+		enqueue()
+		return
+	}
+	t.If(ina, func() {
+		t.AtomicDec(l.Inflight.At(q)) // blk_mq_put_tag()
+		t.Mark(MarkRetry, r, q)
+		onInactive()
+	}, enqueue)
+}

@@ -1,0 +1,249 @@
+package hotplug
+
+import (
+	"github.com/steercheck/steercheck/model"
+)
+
+// This file models the interrupt side shared by every variant: the device raising a
+// queue's interrupt, its delivery to a CPU (kernel/irq/chip.c handle_edge_irq() →
+// vring_interrupt() → virtscsi_req_done()), the handler, and Xen's spurious bind
+// event (drivers/xen/events/events_base.c bind_evtchn_to_cpu()).
+
+// device is the device side: it consumes each request once posted (marks the buffer
+// used, in request order) and raises the queue's interrupt.
+func (b *builder) device() {
+	if len(b.sc.Config.Requests) == 0 {
+		return
+	}
+	l := &b.sc.L
+	t := b.p.Thread("device", "device")
+	info := ThreadInfo{Role: RoleDevice}
+	for r := range b.sc.Config.Requests {
+		info.IdlePCs = append(info.IdlePCs, int32(len(t.Code)))
+		var posted model.Reg
+		t.Await(func() model.Expr {
+			posted = t.Named("posted").ReadOnce(l.Posted.At(r))
+			return model.Ne(posted, 0)
+		})
+		q := t.Named("q").Let(model.Sub(posted, 1))
+		t.WriteOnce(l.Used.At(r), posted) // vring used ring: the buffer is used
+		t.Mark(MarkConsume, r, q)
+		b.raise(t, q)
+	}
+	b.sc.Threads = append(b.sc.Threads, info)
+}
+
+// raise is the device raising queue q's interrupt and the interrupt core delivering
+// it: to the effective target if it is online and reachable; a shut-down managed
+// interrupt is routed to MANAGED_IRQ_SHUTDOWN_VECTOR and lost (seed 002). Without
+// the affinity-race quirk, a target that went offline meanwhile has its pending
+// interrupt retriggered on the new target (fixup_irqs()); with it, the interrupt is
+// handled on the old CPU.
+func (b *builder) raise(t *model.Thread, q model.Reg) {
+	l := &b.sc.L
+	st := t.Named("started").ReadOnce(l.IRQState.Idx(q))
+	t.If(model.Eq(st, 0), func() {
+		t.Mark(MarkLost, q, -1)
+	}, func() {
+		cpu := t.Named("cpu").ReadOnce(l.IRQCPU.Idx(q))
+		reach := t.Named("reach").ReadOnce(l.Reachable.Idx(cpu))
+		if b.sc.Config.AffinityRace {
+			t.If(reach, func() { b.handler(t, q, cpu, DeliveryOldCPU) }, func() { t.Mark(MarkLost, q, cpu) })
+			return
+		}
+		on := t.Named("on").ReadOnce(l.Online.Idx(cpu))
+		t.If(model.And(on, reach), func() {
+			b.handler(t, q, cpu, DeliveryDevice)
+		}, func() {
+			t.If(on, func() { t.Mark(MarkLost, q, cpu) }, func() {
+				// fixup_irqs(): retrigger on the interrupt's new target.
+				st2 := t.Named("started").ReadOnce(l.IRQState.Idx(q))
+				cpu2 := t.Named("cpu").ReadOnce(l.IRQCPU.Idx(q))
+				on2 := t.Named("on").ReadOnce(l.Online.Idx(cpu2))
+				reach2 := t.Named("reach").ReadOnce(l.Reachable.Idx(cpu2))
+				t.If(model.And(st2, model.And(on2, reach2)), func() {
+					b.handler(t, q, cpu2, DeliveryDevice)
+				}, func() { t.Mark(MarkLost, q, cpu2) })
+			})
+		})
+	})
+}
+
+// handler is vring_interrupt() → virtscsi_complete_cmd() for queue q (a register or
+// a constant), running on cpu: under vq_lock, every buffer the device marked used
+// on q and not yet completed is completed once. With nothing used it writes nothing:
+// it is idempotent, which P8 requires. The mutant "nonidempotent-handler" completes
+// whatever request was posted on q, used or not (as a driver that trusts the
+// interrupt to mean "one command done" would).
+func (b *builder) handler(t *model.Thread, q any, cpu any, kind int) {
+	l := &b.sc.L
+	t.Mark(MarkIRQ, q, cpu, kind)
+	t.SpinLock(l.VqLock.Idx(q))
+	for r, rq := range b.sc.Config.Requests {
+		qp1 := model.Add(q, 1)
+		var found model.Expr
+		var used model.Reg
+		if b.mutant == "nonidempotent-handler" {
+			posted := t.Named("posted").ReadOnce(l.Posted.At(r))
+			found = model.Eq(posted, qp1)
+		} else {
+			used = t.Named("used").ReadOnce(l.Used.At(r))
+			found = model.Eq(used, qp1)
+		}
+		t.If(found, func() {
+			d := t.Named("done").Read(l.Done.At(r))
+			t.If(model.Eq(d, 0), func() {
+				if b.mutant == "nonidempotent-handler" {
+					used = t.Named("used").ReadOnce(l.Used.At(r))
+				}
+				t.Mark(MarkComplete, r, q, model.Eq(used, qp1))
+				t.Write(l.Done.At(r), 1)
+				t.AtomicDec(l.Inflight.Idx(q)) // blk_mq_free_request(): the tag is freed
+				if b.v.legacyMap {
+					t.AtomicDec(l.TgtReqs.At(rq.Target)) // atomic_dec(&tgt->reqs)
+				}
+			})
+		})
+	}
+	t.SpinUnlock(l.VqLock.Idx(q))
+	t.Mark(MarkIRQEnd, q)
+}
+
+// bootSpurious is Xen's vCPU0 receiving the spurious event each event channel
+// delivers when it is bound at probe (seed 004). Only queues some request can use
+// are bound here, to keep the program small.
+func (b *builder) bootSpurious() {
+	var qs []int
+	for q, st := range b.started {
+		if st && b.queueUsed(q) {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		return
+	}
+	t := b.p.Thread("vcpu0", "irq")
+	b.sc.Threads = append(b.sc.Threads, ThreadInfo{Role: RoleVCPU0})
+	for _, q := range qs {
+		b.handler(t, q, 0, DeliveryXenBind)
+	}
+}
+
+// queueUsed reports whether some request may be queued on q (at start).
+func (b *builder) queueUsed(q int) bool {
+	for _, r := range b.sc.Config.Requests {
+		if b.sc.QueueOf[r.CPU] == q {
+			return true
+		}
+	}
+	return false
+}
+
+// managedOffline is the managed-interrupt part of taking cpu down
+// (irq_migrate_all_off_this_cpu() → migrate_one_irq(), kernel/irq/cpuhotplug.c):
+// each started interrupt whose mask loses its last online CPU is shut down
+// (irq_shutdown_and_deactivate()); one whose effective target was cpu moves to
+// another online CPU of its mask. before, when set, runs ahead of the shutdown of
+// queue q (drain-5.8's drain runs while the CPU is still online: beforeOffline).
+func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q int)) {
+	l := &b.sc.L
+	var last []int
+	for q, m := range b.sc.Masks {
+		if b.started[q] && m.Has(cpu) && m.And(b.online).Count() == 1 {
+			last = append(last, q)
+		}
+	}
+	if beforeOffline != nil {
+		for _, q := range last {
+			beforeOffline(q)
+		}
+	}
+	t.WriteOnce(l.Online.At(cpu), 0) // set_cpu_online(cpu, false)
+	t.Mark(MarkOffline, cpu)
+	b.online.Clear(cpu)
+	for q, m := range b.sc.Masks {
+		if !b.started[q] || !m.Has(cpu) {
+			continue
+		}
+		if hasInt(last, q) {
+			t.Mark(MarkShutdown, q, b.outstanding(t, q))
+			t.WriteOnce(l.IRQState.At(q), 0)
+			b.started[q] = false
+			continue
+		}
+		if b.irqCPU[q] == cpu {
+			to, ok := b.pickTarget(m)
+			if !ok {
+				// Only unreachable CPUs are left: the interrupt stays on an offline
+				// target, its deliveries are lost.
+				continue
+			}
+			t.WriteOnce(l.IRQCPU.At(q), to)
+			t.Mark(MarkMove, q, cpu, to)
+			b.irqCPU[q] = to
+		}
+	}
+}
+
+// managedOnline is irq_affinity_online_cpu(): cpu comes up and every managed
+// interrupt of its mask that was shut down is started on it. afterStart, when set,
+// runs after each startup (drain-5.8 reactivates the queue there); beforeStart, when
+// set, runs before it (a mutant reactivates the queue there).
+func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStart func(q int)) {
+	l := &b.sc.L
+	t.WriteOnce(l.Online.At(cpu), 1) // set_cpu_online(cpu, true)
+	t.Mark(MarkOnline, cpu)
+	b.online.Set(cpu)
+	for q, m := range b.sc.Masks {
+		if b.started[q] || !m.Has(cpu) {
+			continue
+		}
+		to, ok := b.pickTarget(m)
+		if !ok {
+			continue
+		}
+		if beforeStart != nil {
+			beforeStart(q)
+		}
+		b.start(t, q, to)
+		if afterStart != nil {
+			afterStart(q)
+		}
+	}
+}
+
+// start is irq_startup() of queue q's interrupt on cpu; under Xen, binding the
+// event channel delivers one spurious event, on vCPU0.
+func (b *builder) start(t *model.Thread, q, cpu int) {
+	l := &b.sc.L
+	t.WriteOnce(l.IRQCPU.At(q), cpu)
+	t.WriteOnce(l.IRQState.At(q), 1)
+	t.Mark(MarkStart, q, cpu)
+	b.started[q], b.irqCPU[q] = true, cpu
+	if b.sc.Config.Xen {
+		b.handler(t, q, 0, DeliveryXenBind)
+	}
+}
+
+func hasInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// outstanding is a probe, not kernel code: it counts the requests queued on q and
+// not completed (posted[r] == q+1 && !done[r]), for P7 to judge a shutdown by. A tag
+// taken and put back by a submitter that saw INACTIVE is not a queued request.
+func (b *builder) outstanding(t *model.Thread, q int) model.Reg {
+	l := &b.sc.L
+	n := t.Named("outstanding").Let(0)
+	for r := range b.sc.Config.Requests {
+		p := t.Named("posted").ReadOnce(l.Posted.At(r))
+		d := t.Named("done").ReadOnce(l.Done.At(r))
+		t.Set(n, model.Add(n, model.And(model.Eq(p, q+1), model.Eq(d, 0))))
+	}
+	return n
+}

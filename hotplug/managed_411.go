@@ -1,0 +1,60 @@
+package hotplug
+
+import "github.com/steercheck/steercheck/model"
+
+// managed-4.11: virtio-scsi with per-target queue steering, after 0d9f0a52c8b9
+// ("virtio_scsi: use virtio IRQ affinity", v4.11) made its request-queue interrupts
+// managed. Until the 2018 fix (v4.17, which switched virtio-scsi to blk-mq's
+// CPU → queue map) the driver still picked the queue itself:
+//
+//	drivers/scsi/virtio_scsi.c  virtscsi_pick_vq() / virtscsi_queuecommand_multi()
+//	    if (atomic_inc_return(&tgt->reqs) > 1) vq = tgt->req_vq;       busy: keep
+//	    else { queue_num = smp_processor_id() % vscsi->num_queues;    idle: cpu mod n
+//	           tgt->req_vq = vq = &vscsi->req_vqs[queue_num]; }
+//	drivers/scsi/virtio_scsi.c  virtscsi_complete_cmd(): atomic_dec(&tgt->reqs)
+//	kernel/irq/affinity.c      irq_create_affinity_masks(): masks over the possible
+//	                           CPUs (v4.16 84676c1f21e8: SpreadPossible416)
+//	kernel/irq/manage.c/chip.c irq_startup(): a managed interrupt whose mask has no
+//	                           online CPU stays shut down
+//
+// Simplification: v3.19's seqcount is replaced by v3.10's tgt_lock around the
+// increment and the req_vq update (the steering itself is not under study here; the
+// weak-memory behaviour of the seqcount is the steering package's business). The
+// point of this variant is that "cpu mod n" ignores the interrupt masks, so a CPU can
+// steer to a queue whose managed interrupt has no online CPU and was never started.
+func init() {
+	register("managed-4.11", &variant{
+		kernel:    "virtscsi_pick_vq() (v4.11–v4.16) with managed irq_create_affinity_masks()",
+		managed:   true,
+		legacyMap: true,
+		mutants:   []string{"nonidempotent-handler"},
+		build:     buildManaged411,
+	})
+}
+
+func buildManaged411(b *builder) {
+	l := &b.sc.L
+	n := b.sc.Config.Queues
+	b.threads(func(t *model.Thread, r int) {
+		rq := b.sc.Config.Requests[r]
+		q := t.Reg("q")
+		t.SpinLock(l.TgtLock.At(rq.Target))                              // spin_lock_irqsave(&tgt->tgt_lock)
+		reqs := t.Named("reqs").AtomicIncReturn(l.TgtReqs.At(rq.Target)) // atomic_inc_return(&tgt->reqs)
+		t.If(model.Gt(reqs, 1), func() {
+			t.Set(q, t.Named("req_vq").ReadOnce(l.TgtReqVq.At(rq.Target))) // vq = tgt->req_vq
+		}, func() {
+			t.Set(q, model.Mod(rq.CPU, n))           // queue_num = smp_processor_id() % num_queues
+			t.WriteOnce(l.TgtReqVq.At(rq.Target), q) // tgt->req_vq = vq
+		})
+		t.SpinUnlock(l.TgtLock.At(rq.Target))
+		t.AtomicInc(l.Inflight.Idx(q)) // the command is outstanding on vq
+		t.Mark(MarkEnqueue, r, q, 0)
+		t.WriteOnce(l.Posted.At(r), model.Add(q, 1)) // virtscsi_kick_cmd(): add to the ring, notify
+	}, func(t *model.Thread, s Step) {
+		if s.Online {
+			b.managedOnline(t, s.CPU, nil, nil)
+		} else {
+			b.managedOffline(t, s.CPU, nil)
+		}
+	})
+}
