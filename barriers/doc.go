@@ -2,9 +2,20 @@
 //
 // A Model is a consistency predicate over execution graphs (model.ExecutionGraph): the
 // explorer asks it, every time the graph grows, whether the graph so far is allowed.
-// Every model must be prefix-closed (a rejected graph stays rejected as it grows).
+// Models without po∪rf cycles (sc, tso) must be prefix-closed; models that allow them
+// (lkmm, lkmm-alpha, armv8: load buffering) say so with PorfCycles and are also asked
+// about complete graphs by the explorer's candidate phase.
 //
 // Index:
-//   - model.go  the Model interface, the registry of models by name (New, Names)
-//   - sc.go     sequential consistency: acyclic(po ∪ rf ∪ co ∪ fr)
+//   - model.go       the Model interface, the registry of models by name (New, Names)
+//   - graphindex.go  dense event numbering and a cycle check, for SC
+//   - sc.go          sequential consistency: acyclic(po ∪ rf ∪ co ∪ fr), incremental
+//   - relation.go    a relation algebra over dense bitset matrices
+//   - execution.go   the base relations and event classes of a graph (po, rf, co, fr,
+//     rmw, addr/data/ctrl, fences, lock events), initial writes included
+//   - support.go     Supports: which primitives a model can judge, by name
+//   - tso.go         x86-TSO with the kernel's x86 mapping
+//   - lkmm.go        the Linux-kernel memory model (linux-kernel.bell/.cat, lock.cat)
+//   - lkmm_alpha.go  lkmm before 4.15: address-dependent loads need smp_read_barrier_depends
+//   - armv8.go       ARMv8 AArch64 (Pulte et al. 2018) with the kernel's arm64 mapping
 package barriers

@@ -119,4 +119,12 @@
 // panics, whatever the input, and bounds the nesting of blocks,
 // expressions and propositions (200 levels) so that hostile input cannot
 // exhaust the stack.
+//
+// Index:
+//   - ast.go, lexer.go, parser.go, format.go  the syntax tree, parser and printer
+//   - primitives.go     the kernel primitives the format knows, by name
+//   - translate.go, translate_expr.go  a parsed test as a model.Program
+//   - cond.go           the final condition and filter
+//   - run.go            running a test under a memory model; herd7-style output
+//   - export.go         a model.Program written back as a litmus test
 package litmus

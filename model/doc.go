@@ -24,6 +24,10 @@
 //   - graph.go     ExecutionGraph and its relations
 //   - explore.go   the explorer, its options, budgets and result
 //   - revisit.go   backward revisits and the maximality check
-//   - outcome.go   final states
+//   - candidates.go  herd-style candidate enumeration (models with po∪rf cycles)
+//   - outcome.go   final states and graph fingerprints
+//   - replay.go    Choices and Replay: rebuild an execution from its choices
+//   - walk.go      random walks under SC (uniform and PCT schedulers)
+//   - slice.go     Program.Slice: a program's critical section
 //   - naive.go     the naive interleaving explorer (test oracle)
 package model
