@@ -19,8 +19,8 @@ func (r Relation) String() string {
 // Order lists every event of g once, in an order the execution allows, and says
 // which relation it respects: a topological order of po ∪ rf ∪ co ∪ fr, or of po ∪ rf
 // when that is cyclic, or program order thread by thread as a last resort. Ties go to
-// the lowest-numbered thread, as in traces.Render, so the order is deterministic and
-// the same as the text rendering's rows.
+// the lowest-numbered thread, so the order is deterministic; traces.Render draws its
+// rows in this order.
 func Order(g *model.ExecutionGraph) ([]model.EventRef, Relation) {
 	return OrderWith(g, nil)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/steercheck/steercheck/linearize"
 	"github.com/steercheck/steercheck/model"
 )
 
@@ -117,88 +118,9 @@ func accessWord(a model.Ann, rw string) string {
 	return rw
 }
 
-// linearOrder lists every event in an order the execution allows; ties go to the
-// lowest-numbered thread, so the rendering is deterministic.
+// linearOrder lists every event in an order the execution allows (linearize.Order:
+// the same logical time the porcupine check uses, so the rows match its picture).
 func linearOrder(g *model.ExecutionGraph) []model.EventRef {
-	if o, ok := topo(g, true); ok {
-		return o
-	}
-	if o, ok := topo(g, false); ok {
-		return o
-	}
-	var out []model.EventRef
-	for t := range g.Threads {
-		for i := range g.Threads[t].Events {
-			out = append(out, model.EventRef{Thread: int32(t), Index: int32(i)})
-		}
-	}
-	return out
-}
-
-// topo is Kahn's algorithm over po ∪ rf (∪ co ∪ fr when full is set).
-func topo(g *model.ExecutionGraph, full bool) ([]model.EventRef, bool) {
-	// preds counts, for each event, its unsatisfied predecessors other than po.
-	type key = model.EventRef
-	preds := map[key][]key{}
-	add := func(from, to key) {
-		if from.IsInit() || from == to {
-			return
-		}
-		preds[to] = append(preds[to], from)
-	}
-	for t := range g.Threads {
-		for i := range g.Threads[t].Events {
-			r := key{Thread: int32(t), Index: int32(i)}
-			e := &g.Threads[t].Events[i]
-			if e.Kind != model.KindRead {
-				continue
-			}
-			add(e.RF, r)
-			if full {
-				co := g.Co[e.Loc]
-				next := g.CoIndex(e.RF) + 1
-				if next < len(co) {
-					add(r, co[next])
-				}
-			}
-		}
-	}
-	if full {
-		for _, co := range g.Co {
-			for i := 1; i < len(co); i++ {
-				add(co[i-1], co[i])
-			}
-		}
-	}
-	done := map[key]bool{}
-	next := make([]int, len(g.Threads))
-	var out []key
-	total := g.NumEvents()
-	for len(out) < total {
-		progressed := false
-		for t := range g.Threads {
-			if next[t] >= len(g.Threads[t].Events) {
-				continue
-			}
-			r := key{Thread: int32(t), Index: int32(next[t])}
-			ready := true
-			for _, q := range preds[r] {
-				if !done[q] {
-					ready = false
-					break
-				}
-			}
-			if ready {
-				done[r] = true
-				out = append(out, r)
-				next[t]++
-				progressed = true
-				break
-			}
-		}
-		if !progressed {
-			return nil, false
-		}
-	}
-	return out, true
+	o, _ := linearize.Order(g)
+	return o
 }
