@@ -36,7 +36,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	modelName := fs.String("model", "all", "memory model, or all")
 	config := configFlags(fs)
 	maxExec := fs.Int64("max-executions", 5_000_000, "execution budget per run (0: none); exhausting it gives unknown")
-	timeout := fs.Duration("timeout", 2*time.Minute, "time budget per run (0: none); exhausting it gives unknown")
+	timeout := fs.Duration("timeout", 30*time.Second, "time budget per run (0: none); exhausting it gives unknown")
 	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
 	only := fs.String("property", "", "comma-separated property IDs or names to check (default: all)")
 	jobsFlag := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs to do in parallel")
