@@ -95,6 +95,17 @@ func (m *ARMv8) Violation(g *model.ExecutionGraph) string {
 	if !x.atomic() {
 		return "atomic"
 	}
+	if !a.acyclic(m.ob()) {
+		return "external"
+	}
+	return ""
+}
+
+// ob is the relation of the external axiom, restricted to memory events, on the
+// execution built last (with dependencies).
+func (m *ARMv8) ob() *rel {
+	x := &m.x
+	a := &x.a
 	po := x.po
 	R, W := x.setOf(cRead, 0), x.setOf(cWrite, 0)
 	M := a.setUnion(R, W)
@@ -122,9 +133,5 @@ func (m *ARMv8) Violation(g *model.ExecutionGraph) string {
 		a.restrict(W, x.fencerel(x.fences(model.FenceWmb)), W),
 		poL,
 		a.seq(poL, coi))
-	ob := a.restrict(M, a.union(obs, dob, aob, bob), M)
-	if !a.acyclic(ob) {
-		return "external"
-	}
-	return ""
+	return a.restrict(M, a.union(obs, dob, aob, bob), M)
 }

@@ -18,4 +18,6 @@
 //   - lkmm.go        the Linux-kernel memory model (linux-kernel.bell/.cat, lock.cat)
 //   - lkmm_alpha.go  lkmm before 4.15: address-dependent loads need smp_read_barrier_depends
 //   - armv8.go       ARMv8 AArch64 (Pulte et al. 2018) with the kernel's arm64 mapping
+//   - order.go       Ordered / GlobalOrder: each model's global order (sc, tso, armv8,
+//     lkmm), for the properties that judge "before"
 package barriers

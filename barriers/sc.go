@@ -15,6 +15,7 @@ func init() {
 // rest. It reuses its buffers, so it allocates nothing once warm.
 type SC struct {
 	g graphIndex
+	x execution // for Order only
 }
 
 // Name implements Model.

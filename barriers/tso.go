@@ -96,6 +96,17 @@ func (m *TSO) Violation(g *model.ExecutionGraph) string {
 	if !x.atomic() {
 		return "atomic"
 	}
+	if !a.acyclic(m.ghb()) {
+		return "tso"
+	}
+	return ""
+}
+
+// ghb is the relation of the tso axiom, ppo ∪ mfence ∪ implied ∪ rfe ∪ co ∪ fr, on the
+// execution built last.
+func (m *TSO) ghb() *rel {
+	x := &m.x
+	a := &x.a
 	R, W := x.setOf(cRead, 0), x.setOf(cWrite, 0)
 	M := a.setUnion(R, W)
 	locked := x.setOf(0, cRMWRead|cRMWWrite|cFailedRMW)
@@ -104,8 +115,5 @@ func (m *TSO) Violation(g *model.ExecutionGraph) string {
 	mfence := a.inter(wr, x.fencerel(x.fences(model.FenceMb)))
 	implied := a.inter(wr, a.union(a.restrict(locked, x.po, nil), a.restrict(nil, x.po, locked)))
 	rfe := a.minus(x.rf, x.intr)
-	if !a.acyclic(a.union(ppo, mfence, implied, rfe, x.co, x.fr)) {
-		return "tso"
-	}
-	return ""
+	return a.union(ppo, mfence, implied, rfe, x.co, x.fr)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/linearize"
 
 	"github.com/steercheck/steercheck/model"
@@ -52,6 +53,28 @@ func NewChecker(sc *steering.Scenario, only []string) *Checker {
 	return c
 }
 
+// NewCheckerFor is NewChecker for executions of memory model m. When m has a global
+// order of its own (barriers.Ordered) and is not sc, P1 and P2 are judged on that order
+// (see order.buildModel), and their messages name it; otherwise, and always under sc,
+// they are judged as NewChecker's are: on po ∪ rf ∪ co ∪ fr when the execution is
+// sequentially consistent, else on the (po ∪ rf)+ and po fallbacks. The checker uses
+// a fresh instance of m, never m itself, so m may keep exploring meanwhile.
+func NewCheckerFor(sc *steering.Scenario, m model.Consistency, only []string) *Checker {
+	c := NewChecker(sc, only)
+	if m == nil || m.Name() == "sc" {
+		return c
+	}
+	if _, ok := m.(barriers.Ordered); !ok {
+		return c
+	}
+	if fresh, err := barriers.New(m.Name()); err == nil {
+		if o, ok := fresh.(barriers.Ordered); ok {
+			c.o.model = o
+		}
+	}
+	return c
+}
+
 // Properties lists the properties the checker runs.
 func (c *Checker) Properties() []Property { return append([]Property(nil), c.props...) }
 
@@ -71,7 +94,9 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		if msg == "" {
 			return
 		}
-		if (k == 1 || k == 2) && c.o.rel != RelSC {
+		if (k == 1 || k == 2) && c.o.rel == RelModel {
+			msg += fmt.Sprintf(" [judged on %s]", c.o.glob.Name)
+		} else if (k == 1 || k == 2) && c.o.rel != RelSC {
 			msg += fmt.Sprintf(" [judged on %s: the execution is not sequentially consistent]", c.o.rel)
 		}
 		out = append(out, Violation{Property: all[k-1], Message: msg, Events: keep(evs)})
@@ -80,12 +105,16 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		// P1 is judged by porcupine (linearizability of each target's stream against a
 		// FIFO); the direct check names the events to highlight and cross-checks it.
 		msg, evs := c.fifo()
+		// porcupine's logical time is a topological order of po∪rf∪co∪fr or (po∪rf)+;
+		// it has none of a weak model's own order, so under one (RelModel) the direct
+		// form alone judges P1.
 		lin := linearize.Result{Verdict: linearize.Holds}
-		if c.Porcupine {
+		porc := c.Porcupine && c.o.rel != RelModel
+		if porc {
 			lin = linearize.CheckFIFO(c.sc, g, LinearizeTimeout)
 		}
 		switch {
-		case !c.Porcupine:
+		case !porc:
 		case lin.Verdict == linearize.Violated && msg == "":
 			msg = "porcupine: " + lin.Message
 		case lin.Verdict == linearize.Holds && msg != "":
@@ -140,7 +169,7 @@ func (c *Checker) target(id int) int { return c.sc.Requests[id].Target }
 // when the exploration completed (no budget ran out, no loop bound was hit);
 // otherwise, without a violation, it is Unknown.
 func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only []string) Report {
-	c := NewChecker(sc, only)
+	c := NewCheckerFor(sc, m, only)
 	var rep Report
 	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
 		vs := c.Check(g)

@@ -7,16 +7,21 @@
 // "Before" between events of different threads is judged on the execution (order.go):
 // a pattern is possible when some linearization of po ∪ rf ∪ co ∪ fr allows it, which
 // is decided by adding the pattern's edges to the transitive closure and looking for a
-// cycle. Executions of weak models may make that relation cyclic; they are judged on
+// cycle. Under a weak model that has a global order of its own (barriers.Ordered:
+// tso, armv8, lkmm, lkmm-alpha), a checker made by NewCheckerFor or Verify judges P1
+// and P2 on that order instead, with markers placed by their thread's program order
+// (order.buildModel), and the message names the order. Otherwise (NewChecker, or a
+// model without one) executions that make po ∪ rf ∪ co ∪ fr cyclic are judged on
 // (po ∪ rf)+ (or po alone), which knows nothing of fences, so a P1 or P2 verdict on
 // a non-SC execution over-approximates: it can report an order that the model's own
-// happens-before would forbid (the message says which relation was used).
+// happens-before would forbid (the message says which relation was used). Under sc
+// both checkers are the same.
 //
 // Index:
 //   - property.go     Property, All, Lookup, Select, Known, Violation, Verdict, Report
-//   - checker.go      Checker (NewChecker, Check) and Verify
+//   - checker.go      Checker (NewChecker, NewCheckerFor, Check) and Verify
 //   - extract.go      per-request facts read from one graph
-//   - order.go        the closure of the execution's order, and canOrder
+//   - order.go        the closure of the execution's order (or the model's), and canOrder
 //   - ordering.go     P1 fifo-per-target and P2 one-queue / no stale req_vq
 //   - bookkeeping.go  P3 accounting of reqs (including the busy-path leak), P4
 //     exactly-once consumption and completion, P6 no hang, no crash

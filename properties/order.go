@@ -1,19 +1,23 @@
 package properties
 
-import "github.com/steercheck/steercheck/model"
+import (
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+)
 
 // Relation names the order "before" is judged on.
 type Relation uint8
 
 // Relations, strongest first.
 const (
-	RelSC   Relation = iota // po ∪ rf ∪ co ∪ fr: the interleavings of an SC execution
-	RelPoRf                 // (po ∪ rf)+: when the execution is not SC (weak models)
-	RelPo                   // po alone: when even po ∪ rf is cyclic (load buffering)
+	RelSC    Relation = iota // po ∪ rf ∪ co ∪ fr: the interleavings of an SC execution
+	RelPoRf                  // (po ∪ rf)+: when the execution is not SC (weak models)
+	RelPo                    // po alone: when even po ∪ rf is cyclic (load buffering)
+	RelModel                 // the memory model's own global order (barriers.Ordered)
 )
 
 func (r Relation) String() string {
-	return [...]string{"po∪rf∪co∪fr", "(po∪rf)+", "po"}[r]
+	return [...]string{"po∪rf∪co∪fr", "(po∪rf)+", "po", "the model's order"}[r]
 }
 
 // order is the transitive closure of a relation over the events of one graph, as one
@@ -32,6 +36,14 @@ type order struct {
 	reach []uint64 // n rows of words
 	src   []int32
 	dst   []int32
+
+	// With a model that has a global order (weak models only: under sc the fast path
+	// above is that order), the model's order is used instead of the fallbacks.
+	model barriers.Ordered
+	glob  barriers.GlobalOrder
+	mem   []bool   // by dense id: a memory access (the model's order relates only these)
+	post  []uint64 // n rows: the events the model's order puts at or after each event
+	acc   []uint64 // buildModel scratch
 }
 
 func (o *order) id(r model.EventRef) int32 { return o.off[r.Thread] + r.Index }
@@ -51,6 +63,9 @@ func (o *order) build(g *model.ExecutionGraph) {
 		for i, w := range co {
 			o.coPos[o.id(w)] = int32(i)
 		}
+	}
+	if o.model != nil && o.buildModel(g) {
+		return
 	}
 	for rel := RelSC; ; rel++ {
 		o.rel = rel
@@ -171,6 +186,9 @@ func (o *order) close() {
 
 // Before reports whether a path leads from a to b (a strictly before b).
 func (o *order) Before(a, b model.EventRef) bool {
+	if o.rel == RelModel {
+		return o.modelBefore(a, b)
+	}
 	ia, ib := o.id(a), o.id(b)
 	return o.reach[int(ia)*o.words+int(ib>>6)]&(1<<(uint(ib)&63)) != 0
 }
@@ -196,6 +214,92 @@ func (o *order) canOrder(x1, y1, x2, y2 model.EventRef) bool {
 		return false
 	}
 	return true
+}
+
+// buildModel computes the order from the model's global order; false when the model
+// finds g inconsistent (then the fallbacks are used).
+//
+// The model's order relates memory accesses only; the events the properties ask about
+// are mostly markers (submit, steer, submitted, consume), which have no memory effect.
+// A marker is placed by program order against its own thread's accesses and by the
+// model's order against everything else: a is before b when
+//
+//   - a and b are of one thread, a first, and one of them is not an access; or
+//   - some access x at or po-after a (x = a for an access) is at or before, in the
+//     model's order, some access y at or po-before b (y = b for an access).
+//
+// So a marker never lends its thread's program order to the accesses around it: a
+// store and a load that x86 may reorder stay unordered though a marker sits between
+// them. (Treating markers as events ordered by po with their neighbours would make each
+// marker a full fence.) Two accesses are ordered exactly when the model orders them.
+//
+// The relation is not transitive through a marker (x before m before y does not make x
+// before y), so it need not have a linearization, and porcupine's form of P1, which
+// needs one, is not run on it (Check). canOrder only asks for paths between the ends
+// of the edges it adds, never through a third marker, so on this relation it reads:
+// no chain of the model's order, entered after one marker and left before another,
+// contradicts the edges.
+func (o *order) buildModel(g *model.ExecutionGraph) bool {
+	if !o.model.Order(g, &o.glob) {
+		return false
+	}
+	o.rel = RelModel
+	w, gw := o.words, o.glob.Words
+	if cap(o.mem) < o.n {
+		o.mem = make([]bool, o.n)
+	}
+	o.mem = o.mem[:o.n]
+	need := o.n * w
+	if cap(o.post) < need {
+		o.post = make([]uint64, need)
+	}
+	o.post = o.post[:need]
+	clear(o.post)
+	if cap(o.acc) < w {
+		o.acc = make([]uint64, w)
+	}
+	acc := o.acc[:w]
+	for t := range g.Threads {
+		evs := g.Threads[t].Events
+		clear(acc)
+		for i := len(evs) - 1; i >= 0; i-- {
+			v := int(o.off[t]) + i
+			row := o.post[v*w : (v+1)*w]
+			k := evs[i].Kind
+			o.mem[v] = k == model.KindRead || k == model.KindWrite
+			if o.mem[v] {
+				gv := o.glob.ID(model.EventRef{Thread: int32(t), Index: int32(i)})
+				copy(row, o.glob.Rows[gv*gw:(gv+1)*gw])
+				row[v>>6] |= 1 << (uint(v) & 63)
+				for j := range acc {
+					acc[j] |= row[j]
+				}
+			} else {
+				copy(row, acc)
+			}
+		}
+	}
+	return true
+}
+
+// modelBefore is Before on the model's order (see buildModel). It is reflexive on
+// accesses; canOrder asks it only through beforeEq.
+func (o *order) modelBefore(a, b model.EventRef) bool {
+	ia, ib := int(o.id(a)), int(o.id(b))
+	if a.Thread == b.Thread && a.Index < b.Index && (!o.mem[ia] || !o.mem[ib]) {
+		return true
+	}
+	row := o.post[ia*o.words : (ia+1)*o.words]
+	if o.mem[ib] {
+		return row[ib>>6]&(1<<(uint(ib)&63)) != 0
+	}
+	// any access of b's thread po-before b: dense ids [off, ib)
+	for v := int(o.off[b.Thread]); v < ib; v++ {
+		if row[v>>6]&(1<<(uint(v)&63)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func grow32(s []int32, n int) []int32 {

@@ -70,7 +70,7 @@ func TestRapidTraceRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := pickExecution(t, sc, m)
-		vs := properties.NewChecker(sc, nil).Check(g)
+		vs := properties.NewCheckerFor(sc, m, nil).Check(g)
 		h := traces.Header{Variant: sc.Variant, Mutant: sc.Mutant, Config: sc.Config, Model: name, Property: "P1", PropertyName: "fifo-per-target"}
 		if len(vs) > 0 {
 			h.Property, h.PropertyName, h.Message = vs[0].Property.ID, vs[0].Property.Name, vs[0].Message

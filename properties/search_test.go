@@ -23,9 +23,9 @@ func TestSearchFindsMutants(t *testing.T) {
 	big := steering.Config{CPUs: 4, Targets: 2, Queues: 2, Requests: []steering.Request{
 		{CPU: 0, Target: 0}, {CPU: 1, Target: 0}, {CPU: 2, Target: 0}, {CPU: 3, Target: 1}, {CPU: 0, Target: 1}, {CPU: 1, Target: 1}}}
 	skip := map[string]string{
-		steering.MutSplitInc:           "not a bug under sc (see TestMutantsAreCaught)",
-		steering.MutNoSeqRetry:    "not a bug under sc (see TestMutantsAreCaught)",
-		steering.MutNoVqLock: "needs a full ring (kick-failure), covered by the exhaustive test",
+		steering.MutSplitInc:   "not a bug under sc (see TestMutantsAreCaught)",
+		steering.MutNoSeqRetry: "not a bug under sc (see TestMutantsAreCaught)",
+		steering.MutNoVqLock:   "needs a full ring (kick-failure), covered by the exhaustive test",
 	}
 	for _, mu := range steering.Mutants() {
 		if why, ok := skip[mu.Name]; ok {

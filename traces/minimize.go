@@ -123,7 +123,7 @@ func smallestExecution(tr *Trace, m model.Consistency, cfg steering.Config, opts
 	if err != nil {
 		return nil, "", Size{}, err
 	}
-	chk := properties.NewChecker(sc, []string{tr.Property})
+	chk := properties.NewCheckerFor(sc, m, []string{tr.Property})
 	var best *model.ExecutionGraph
 	var msg string
 	var size Size

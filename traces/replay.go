@@ -56,7 +56,7 @@ func (tr *Trace) Replay() (*Replayed, error) {
 		return nil, fmt.Errorf("trace does not replay: a blocked spin-wait read a value that is not the latest")
 	}
 	r := &Replayed{Scenario: sc, Graph: g}
-	r.Violations = properties.NewChecker(sc, nil).Check(g)
+	r.Violations = properties.NewCheckerFor(sc, m, nil).Check(g)
 	for _, v := range r.Violations {
 		if v.Property.ID == tr.Property {
 			r.Reproduced = true
