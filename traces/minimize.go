@@ -26,19 +26,24 @@ var DefaultBudget = Budget{MaxSteps: 20_000_000, MaxCandidates: 200}
 // Size measures a counterexample.
 type Size struct {
 	Requests, CPUs, Targets, Queues int
+	Steps                           int // hotplug steps (hotplug traces only)
 	Events                          int // events of the execution
 	Switches                        int // context switches in its rendering order
+	hotplug                         bool
 }
 
 func (s Size) String() string {
+	if s.hotplug {
+		return fmt.Sprintf("%d requests, %d hotplug steps, %d events, %d switches", s.Requests, s.Steps, s.Events, s.Switches)
+	}
 	return fmt.Sprintf("%d requests, %d cpus, %d targets, %d queues, %d events, %d switches",
 		s.Requests, s.CPUs, s.Targets, s.Queues, s.Events, s.Switches)
 }
 
 // less orders sizes lexicographically: configuration first, then the execution.
 func (s Size) less(o Size) bool {
-	a := [...]int{s.Requests, s.CPUs, s.Targets, s.Queues, s.Events, s.Switches}
-	b := [...]int{o.Requests, o.CPUs, o.Targets, o.Queues, o.Events, o.Switches}
+	a := [...]int{s.Requests, s.Steps, s.CPUs, s.Targets, s.Queues, s.Events, s.Switches}
+	b := [...]int{o.Requests, o.Steps, o.CPUs, o.Targets, o.Queues, o.Events, o.Switches}
 	for i := range a {
 		if a[i] != b[i] {
 			return a[i] < b[i]
@@ -62,7 +67,12 @@ type Stats struct {
 // candidate violates; then, among the violating executions of the smallest
 // configuration, the one with the fewest events, then the fewest context switches in
 // its rendering order. It is deterministic. The result is never larger than tr.
+// A hotplug trace is minimized by dropping requests and hotplug steps instead
+// (minimizeHotplug).
 func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
+	if tr.Hotplug != nil {
+		return minimizeHotplug(tr, b)
+	}
 	var st Stats
 	rp, err := tr.Replay()
 	if err != nil {

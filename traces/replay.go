@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/hotplug"
 	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/properties"
 	"github.com/steercheck/steercheck/steering"
@@ -11,7 +12,8 @@ import (
 
 // Replayed is a trace re-executed and re-checked.
 type Replayed struct {
-	Scenario   *steering.Scenario
+	Scenario   *steering.Scenario // nil for a hotplug trace
+	Hotplug    *hotplug.Scenario  // set for a hotplug trace only
 	Graph      *model.ExecutionGraph
 	Violations []properties.Violation
 	// Reproduced is true when the recorded property is violated again.
@@ -20,6 +22,9 @@ type Replayed struct {
 
 // Scenario rebuilds the scenario a trace was recorded from.
 func (tr *Trace) Scenario() (*steering.Scenario, error) {
+	if tr.Hotplug != nil {
+		return nil, fmt.Errorf("trace of hotplug variant %s: not a steering scenario", tr.Variant)
+	}
 	cfg, err := tr.Config.Steering()
 	if err != nil {
 		return nil, fmt.Errorf("trace configuration: %v", err)
@@ -33,6 +38,9 @@ func (tr *Trace) Scenario() (*steering.Scenario, error) {
 // scenario (a stale or edited trace); a trace whose property no longer fails replays
 // with Reproduced false.
 func (tr *Trace) Replay() (*Replayed, error) {
+	if tr.Hotplug != nil {
+		return tr.replayHotplug()
+	}
 	sc, err := tr.Scenario()
 	if err != nil {
 		return nil, err

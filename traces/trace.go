@@ -25,18 +25,21 @@ const ToolVersion = "0.1.0"
 
 // Trace is a counterexample file.
 type Trace struct {
-	Format    string      `json:"format"`
-	Version   int         `json:"version"`
-	Tool      string      `json:"tool"`
-	Variant   string      `json:"variant"`
-	Mutant    string      `json:"mutant,omitempty"`
-	Config    Config      `json:"config"`
-	Model     string      `json:"model"`
-	Property  string      `json:"property"` // the property's ID, "P3"
-	Name      string      `json:"property_name"`
-	Message   string      `json:"message"`
-	Threads   []Thread    `json:"threads"`
-	Coherence []Coherence `json:"coherence"`
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	Tool    string `json:"tool"`
+	Variant string `json:"variant"`
+	Mutant  string `json:"mutant,omitempty"`
+	Config  Config `json:"config"`
+	// Hotplug, when present, makes this a hotplug trace (see HotplugConfig); steering
+	// traces leave it out.
+	Hotplug   *HotplugConfig `json:"hotplug,omitempty"`
+	Model     string         `json:"model"`
+	Property  string         `json:"property"` // the property's ID, "P3"
+	Name      string         `json:"property_name"`
+	Message   string         `json:"message"`
+	Threads   []Thread       `json:"threads"`
+	Coherence []Coherence    `json:"coherence"`
 }
 
 // Config is a steering.Config in the trace's own, stable spelling.

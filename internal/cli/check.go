@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/hotplug"
 	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/properties"
 	"github.com/steercheck/steercheck/steering"
@@ -31,10 +32,11 @@ type job struct {
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stderr)
-	variant := fs.String("variant", "all", "variant to check, or all")
+	variant := fs.String("variant", "all", "variant to check, or all (the steering variants); a hotplug variant (managed-4.11, blkmq-4.17, drain-5.8, nonmanaged[+mutant]) checks P6–P10")
 	mutant := fs.String("mutant", "", "mutant to apply (see 'steercheck list'), or all for every mutant of the variants")
-	modelName := fs.String("model", "all", "memory model, or all")
+	modelName := fs.String("model", "all", "memory model, or all (hotplug variants: default sc)")
 	config := configFlags(fs)
+	hconfig := hotplugFlags(fs)
 	maxExec := fs.Int64("max-executions", 5_000_000, "execution budget per run (0: none); exhausting it gives unknown")
 	timeout := fs.Duration("timeout", 30*time.Second, "time budget per run (0: none); exhausting it gives unknown")
 	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
@@ -47,6 +49,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, "check takes no arguments (got %q)", fs.Arg(0))
+	}
+	if isHotplugVariant(*variant) {
+		return runHotplugCheck(fs, hotplugCheck{variant: *variant, mutant: *mutant, model: *modelName, only: *only,
+			opts: model.Options{MaxExecutions: *maxExec, Timeout: *timeout}, dir: *dir,
+			save: saveOptions{minimize: !*noMin, keepOriginal: *keepOrig}}, hconfig, stdout, stderr)
+	}
+	set := setFlags(fs)
+	for _, f := range hotplugOnlyFlags {
+		if set[f] {
+			return fail(stderr, "--%s applies to hotplug variants only (%s)", f, strings.Join(hotplug.Variants(), ", "))
+		}
 	}
 	cfg, err := config()
 	if err != nil {

@@ -69,6 +69,12 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		if tr.Mutant != "" {
 			name += "+" + tr.Mutant
 		}
+		if r.Hotplug != nil {
+			// No porcupine history: P1 is a steering property.
+			fmt.Fprintf(stdout, "%s under %s\n%s\n%s %s: %s\n\n", name, tr.Model, hotplugHeader(r.Hotplug), tr.Property, tr.Name, tr.Message)
+			fmt.Fprintln(stdout, traces.Render(r.Graph, hl))
+			break
+		}
 		fmt.Fprintf(stdout, "%s under %s, %s\n%s %s: %s\n\n", name, tr.Model, r.Scenario.Config, tr.Property, tr.Name, tr.Message)
 		fmt.Fprintln(stdout, traces.Render(r.Graph, hl))
 		res := linearize.CheckFIFO(r.Scenario, r.Graph, 0)

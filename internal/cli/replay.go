@@ -30,7 +30,11 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		name += "+" + tr.Mutant
 	}
 	if !*quiet {
-		fmt.Fprintf(stdout, "%s under %s, %s\n\n", name, tr.Model, r.Scenario.Config)
+		if r.Hotplug != nil {
+			fmt.Fprintf(stdout, "%s under %s\n%s\n", name, tr.Model, hotplugHeader(r.Hotplug))
+		} else {
+			fmt.Fprintf(stdout, "%s under %s, %s\n\n", name, tr.Model, r.Scenario.Config)
+		}
 		var hl []model.EventRef
 		for _, v := range r.Violations {
 			if v.Property.ID == tr.Property {

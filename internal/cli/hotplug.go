@@ -1,0 +1,392 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/hotplug"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/properties"
+	"github.com/steercheck/steercheck/traces"
+)
+
+// Hotplug variants (hotplug.Variants(): managed-4.11, blkmq-4.17, drain-5.8,
+// nonmanaged and their "+mutant" forms) are checked by check too: --variant picks
+// them, the flags below describe the machine, and --queues and --requests (spelled
+// "cpu[:target],...", e.g. "1,2") are shared with the steering configuration.
+// Unlike steering variants, --model defaults to sc: the hotplug programs model the
+// irq core's state, not its barriers (see the hotplug package documentation).
+
+// steeringOnlyFlags are the configuration flags that mean nothing to hotplug.
+var steeringOnlyFlags = []string{"cpus", "targets", "ring-size", "kick-failure"}
+
+// hotplugOnlyFlags are the flags that mean nothing to steering variants.
+var hotplugOnlyFlags = []string{"topology", "spread", "hotplug", "unreachable", "reachable-aware", "xen", "race",
+	"vector-cap", "vector-base"}
+
+// hotplugFlags declares the hotplug configuration flags on fs; the returned
+// function, called after parsing, builds the configuration from hotplug.DefaultConfig
+// (the 2018 layout) and the flags that were set.
+func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
+	topology := fs.String("topology", "", `hotplug variants: affinity topology (default "cpus=8 present=0-3", the 2018 box)`)
+	spread := fs.String("spread", "", "hotplug variants: affinity spreading of the queue masks: 4.16 (default), 4.17 or current")
+	steps := fs.String("hotplug", "", `hotplug variants: hotplug steps in order, e.g. "-1,+1" (offline CPU 1, then online)`)
+	unreachable := fs.String("unreachable", "", "hotplug variants: comma-separated CPUs no interrupt can reach")
+	aware := fs.Bool("reachable-aware", false, "hotplug variants: interrupt startup skips unreachable CPUs")
+	xen := fs.Bool("xen", false, "hotplug variants: binding an event channel delivers a spurious event on vCPU0")
+	race := fs.Bool("race", false, "hotplug variants: an interrupt raised during an affinity change is handled on the old CPU")
+	vcap := fs.Int("vector-cap", 0, "hotplug variants: interrupt vectors per CPU (0: no limit)")
+	vbase := fs.Int("vector-base", 0, "hotplug variants: vectors each CPU already uses")
+	return func() (hotplug.Config, error) {
+		set := setFlags(fs)
+		cfg := hotplug.DefaultConfig()
+		if *topology != "" {
+			cfg.Topology = *topology
+		}
+		if *spread != "" {
+			cfg.Spread = *spread
+		}
+		if set["queues"] {
+			n, err := strconv.Atoi(fs.Lookup("queues").Value.String())
+			if err != nil {
+				return cfg, fmt.Errorf("--queues: %v", err)
+			}
+			cfg.Queues = n
+		}
+		if set["requests"] {
+			rs, err := hotplug.ParseRequests(fs.Lookup("requests").Value.String())
+			if err != nil {
+				return cfg, fmt.Errorf("--requests: %v", err)
+			}
+			cfg.Requests = rs
+		}
+		var err error
+		if cfg.Hotplug, err = hotplug.ParseSteps(*steps); err != nil {
+			return cfg, fmt.Errorf("--hotplug: %v", err)
+		}
+		if *unreachable != "" {
+			for _, f := range strings.Split(*unreachable, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil {
+					return cfg, fmt.Errorf("--unreachable: %v", err)
+				}
+				cfg.Unreachable = append(cfg.Unreachable, n)
+			}
+		}
+		cfg.ReachableAware, cfg.Xen, cfg.AffinityRace = *aware, *xen, *race
+		cfg.VectorCap, cfg.VectorBase = *vcap, *vbase
+		return cfg, nil
+	}
+}
+
+// setFlags lists the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// isHotplugVariant says whether --variant names a hotplug variant (or
+// "variant+mutant").
+func isHotplugVariant(v string) bool {
+	base, _, _ := strings.Cut(v, "+")
+	for _, n := range hotplug.Variants() {
+		if n == base {
+			return true
+		}
+	}
+	return false
+}
+
+// hotplugCheck holds check's flags for a hotplug run.
+type hotplugCheck struct {
+	variant, mutant, model string
+	only                   string
+	opts                   model.Options
+	dir                    string
+	save                   saveOptions
+}
+
+type hjob struct {
+	name, variant, mutant, model string
+	sc                           *hotplug.Scenario
+	report                       hotplug.Report
+	err                          error
+	trace                        string
+	elapsed                      time.Duration
+}
+
+func runHotplugCheck(fs *flag.FlagSet, hc hotplugCheck, config func() (hotplug.Config, error), stdout, stderr io.Writer) int {
+	set := setFlags(fs)
+	for _, f := range steeringOnlyFlags {
+		if set[f] {
+			return fail(stderr, "--%s does not apply to hotplug variant %s (see --topology, --queues, --requests, --hotplug)", f, hc.variant)
+		}
+	}
+	cfg, err := config()
+	if err != nil {
+		return fail(stderr, "%v", err)
+	}
+	var only []string
+	if hc.only != "" {
+		for _, p := range strings.Split(hc.only, ",") {
+			id, ok := hotplugProperty(p)
+			if !ok {
+				return fail(stderr, "--property: %q is not a hotplug property (P6–P10)", p)
+			}
+			only = append(only, id)
+		}
+	}
+	base, mut, _ := strings.Cut(hc.variant, "+")
+	if hc.mutant != "" {
+		if mut != "" {
+			return fail(stderr, "--mutant given twice: in --variant %s and --mutant %s", hc.variant, hc.mutant)
+		}
+		mut = hc.mutant
+	}
+	var muts []string
+	if mut == "all" {
+		for _, n := range hotplug.Variants() {
+			if b, m, ok := strings.Cut(n, "+"); ok && b == base {
+				muts = append(muts, m)
+			}
+		}
+		if len(muts) == 0 {
+			return fail(stderr, "nothing to check: variant %s has no mutants", base)
+		}
+	} else {
+		muts = []string{mut}
+	}
+	models := []string{"sc"}
+	if set["model"] {
+		if hc.model == "all" {
+			models = barriers.Names()
+		} else {
+			if _, err := barriers.New(hc.model); err != nil {
+				return fail(stderr, "%v", err)
+			}
+			models = []string{hc.model}
+		}
+	}
+	var jobs []*hjob
+	for _, mu := range muts {
+		name := base
+		if mu != "" {
+			name += "+" + mu
+		}
+		sc, err := hotplug.Build(name, cfg)
+		if err != nil {
+			return fail(stderr, "%v", err)
+		}
+		fmt.Fprint(stdout, hotplug.Describe(sc))
+		fmt.Fprintln(stdout, hotplugWorkload(cfg))
+		for _, m := range models {
+			jobs = append(jobs, &hjob{name: name, variant: base, mutant: mu, model: m, sc: sc})
+		}
+	}
+	fmt.Fprintln(stdout)
+	for _, j := range jobs {
+		runHotplugJob(j, hc.opts, only, hc.dir, hc.save)
+	}
+	return printHotplugTable(stdout, jobs)
+}
+
+// hotplugWorkload spells the requests and hotplug steps of a configuration.
+func hotplugWorkload(cfg hotplug.Config) string {
+	var reqs []string
+	for i, r := range cfg.Requests {
+		s := fmt.Sprintf("r%d from CPU %d", i, r.CPU)
+		if r.Target != 0 {
+			s += fmt.Sprintf(" to target %d", r.Target)
+		}
+		reqs = append(reqs, s)
+	}
+	rs, hs := strings.Join(reqs, ", "), traces.FormatHotplugSteps(cfg.Hotplug)
+	if rs == "" {
+		rs = "none"
+	}
+	if hs == "" {
+		hs = "none"
+	}
+	return fmt.Sprintf("  requests: %s; hotplug: %s", rs, hs)
+}
+
+// hotplugProperty resolves a property ID or name among P6–P10.
+func hotplugProperty(s string) (string, bool) {
+	for _, p := range hotplug.Properties() {
+		if strings.EqualFold(s, p.ID) || s == p.Name {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
+// verifyHotplug is hotplug.Verify restricted to the properties in only (all when
+// empty); the report's Graph is the execution of its Violation.
+func verifyHotplug(sc *hotplug.Scenario, m model.Consistency, opts model.Options, only []string) hotplug.Report {
+	var rep hotplug.Report
+	for _, p := range hotplug.Properties() {
+		if len(only) == 0 || contains(only, p.ID) {
+			rep.Properties = append(rep.Properties, hotplug.PropertyVerdict{Property: p})
+		}
+	}
+	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
+		for _, v := range hotplug.Check(sc, g) {
+			for i := range rep.Properties {
+				pv := &rep.Properties[i]
+				if pv.Property.ID == v.Property.ID && pv.Violation == nil {
+					v := v
+					pv.Violation = &v
+					if rep.Violation == nil {
+						rep.Violation, rep.Graph = &v, g.Clone()
+					}
+				}
+			}
+		}
+		return true
+	})
+	complete := rep.Result.Complete()
+	rep.Verdict = hotplug.Holds
+	if !complete {
+		rep.Verdict = hotplug.Unknown
+	}
+	for i := range rep.Properties {
+		pv := &rep.Properties[i]
+		switch {
+		case pv.Violation != nil:
+			pv.Verdict, rep.Verdict = hotplug.Violated, hotplug.Violated
+		case complete:
+			pv.Verdict = hotplug.Holds
+		default:
+			pv.Verdict = hotplug.Unknown
+		}
+	}
+	return rep
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runHotplugJob(j *hjob, opts model.Options, only []string, dir string, save saveOptions) {
+	start := time.Now()
+	defer func() { j.elapsed = time.Since(start) }()
+	m, err := barriers.New(j.model)
+	if err != nil {
+		j.err = err
+		return
+	}
+	j.report = verifyHotplug(j.sc, m, opts, only)
+	if j.report.Verdict != hotplug.Violated || dir == "" {
+		return
+	}
+	v := j.report.Violation
+	tr := traces.FromHotplug(traces.HotplugHeader{Variant: j.variant, Mutant: j.mutant, Config: j.sc.Config,
+		Model: j.model, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
+	path := TracePath(dir, j.variant, j.mutant, j.model, properties.Property{ID: v.Property.ID, Name: v.Property.Name})
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		j.err = err
+		return
+	}
+	final := tr
+	if save.minimize {
+		if min, _, err := traces.Minimize(tr, minimizeBudget); err == nil {
+			final = min
+		}
+	}
+	if save.keepOriginal {
+		if err := tr.WriteFile(strings.TrimSuffix(path, ".json") + ".orig.json"); err != nil {
+			j.err = err
+			return
+		}
+	}
+	if err := final.WriteFile(path); err != nil {
+		j.err = err
+		return
+	}
+	if r, err := final.Replay(); err == nil {
+		text := final.Property + " " + final.Name + ": " + final.Message + "\n\n" + hotplugHeader(r.Hotplug) + "\n" +
+			traces.Render(r.Graph, highlight(r, final.Property))
+		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(text), 0o644); err != nil {
+			j.err = err
+			return
+		}
+	}
+	j.trace = path
+}
+
+// hotplugHeader describes a hotplug scenario and its workload.
+func hotplugHeader(sc *hotplug.Scenario) string {
+	return hotplug.Describe(sc) + hotplugWorkload(sc.Config) + "\n"
+}
+
+// highlight lists the events of the replayed violation of property id.
+func highlight(r *traces.Replayed, id string) []model.EventRef {
+	var hl []model.EventRef
+	for _, v := range r.Violations {
+		if v.Property.ID == id {
+			hl = v.Events
+		}
+	}
+	return hl
+}
+
+func printHotplugTable(stdout io.Writer, jobs []*hjob) int {
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
+	code := ExitHolds
+	sawUnknown := false
+	for _, j := range jobs {
+		mut := j.mutant
+		if mut == "" {
+			mut = "-"
+		}
+		if j.err != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
+			code = ExitUsage
+			continue
+		}
+		r := j.report
+		prop, note := "-", ""
+		switch r.Verdict {
+		case hotplug.Violated:
+			prop = r.Violation.Property.ID + " " + r.Violation.Property.Name
+			note = j.trace
+			if note == "" {
+				note = r.Violation.Message
+			}
+			if code != ExitUsage {
+				code = ExitViolation
+			}
+		case hotplug.Unknown:
+			sawUnknown = true
+			note = unknownReason(r.Result)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
+			r.Result.Executions, j.elapsed.Round(time.Millisecond), note)
+	}
+	tw.Flush()
+	for _, j := range jobs {
+		if j.err != nil {
+			continue
+		}
+		fmt.Fprintf(stdout, "\n%s under %s:\n%s", j.name, j.model, hotplug.FormatReport(j.report))
+	}
+	if code == ExitHolds && sawUnknown {
+		code = ExitUnknown
+	}
+	return code
+}
