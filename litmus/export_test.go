@@ -9,6 +9,7 @@ import (
 	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/model"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // exportCase builds a DSL program for the round trip.
@@ -89,7 +90,7 @@ var exportCases = []exportCase{
 
 // outcomeSet explores p under m and returns, per final state (registers by name,
 // locations by name, thread statuses), how many executions end there.
-func outcomeSet(t *testing.T, p *model.Program, modelName string, regs [][]string, regID func(th int, name string) int,
+func outcomeSet(t tb, p *model.Program, modelName string, regs [][]string, regID func(th int, name string) int,
 	locs []string, locID func(name string) model.LocID) map[string]int {
 	m, err := barriers.New(modelName)
 	require.NoError(t, err)
@@ -113,60 +114,100 @@ func outcomeSet(t *testing.T, p *model.Program, modelName string, regs [][]strin
 	return out
 }
 
+// tb is what the round trip needs from *testing.T and *rapid.T.
+type tb interface {
+	require.TestingT
+	Fatalf(format string, args ...any)
+}
+
 func TestExportRoundTrip(t *testing.T) {
 	for _, c := range exportCases {
 		t.Run(c.name, func(t *testing.T) {
-			orig := c.build()
-			text, err := Export(orig, c.name, c.cond)
-			require.NoError(t, err)
-			test, err := Parse(c.name+".litmus", []byte(text))
-			require.NoError(t, err, text)
-			back, err := Translate(test)
-			require.NoError(t, err, text)
-
-			// Compare on what both sides name: the exported registers and locations.
-			var regs [][]string
-			for th := range orig.Threads {
-				var names []string
-				for _, n := range back.Threads[th].Names {
-					if !strings.HasPrefix(n, "_t") {
-						names = append(names, n)
-					}
-				}
-				sort.Strings(names)
-				regs = append(regs, names)
-			}
-			locs := append([]string(nil), back.Locs...)
-			origReg := func(th int, name string) int {
-				for i, n := range orig.Threads[th].RegNames {
-					if n == name {
-						return i
-					}
-				}
-				t.Fatalf("P%d has no register %s", th, name)
-				return 0
-			}
-			exported := ExportedNames(orig)
-			origLoc := func(name string) model.LocID {
-				for i, n := range exported {
-					if n == name {
-						return model.LocID(i)
-					}
-				}
-				t.Fatalf("no location %s", name)
-				return 0
-			}
-			backReg := func(th int, name string) int { return back.Threads[th].Regs[name].ID }
-			backLoc := func(name string) model.LocID {
-				i, _ := back.LocIndex(name)
-				return back.Mem.Base + model.LocID(i)
-			}
-			for _, m := range []string{"sc", "tso", "lkmm", "armv8"} {
-				want := outcomeSet(t, orig, m, regs, origReg, locs, origLoc)
-				got := outcomeSet(t, back.Prog, m, regs, backReg, locs, backLoc)
-				require.Equal(t, want, got, "model %s, exported as:\n%s", m, text)
-			}
+			checkRoundTrip(t, c.build(), c.name, c.cond, []string{"sc", "tso", "lkmm", "armv8"})
 		})
+	}
+}
+
+// TestRapidExportRoundTrip: random litmus-sized programs (rapid draws every thread,
+// access, value and fence), exported, parsed and translated back, have the same
+// final states with the same execution counts as the original, under sc and lkmm.
+func TestRapidExportRoundTrip(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		p := model.NewProgram("R")
+		locs := []model.Array{p.Var("x", 0), p.Var("y", 0)}
+		nthreads := rapid.IntRange(2, 3).Draw(rt, "threads")
+		for i := 0; i < nthreads; i++ {
+			th := p.Thread(fmt.Sprintf("P%d", i), "cpu")
+			n := rapid.IntRange(1, 3).Draw(rt, "ops")
+			for k := 0; k < n; k++ {
+				l := locs[rapid.IntRange(0, 1).Draw(rt, "loc")]
+				switch rapid.IntRange(0, 4).Draw(rt, "op") {
+				case 0:
+					th.Named(fmt.Sprintf("r%d", k)).ReadOnce(l)
+				case 1:
+					th.WriteOnce(l, rapid.IntRange(1, 2).Draw(rt, "val"))
+				case 2:
+					th.SmpMb()
+				case 3:
+					th.Named(fmt.Sprintf("r%d", k)).AtomicIncReturn(l)
+				case 4:
+					th.Named(fmt.Sprintf("r%d", k)).LoadAcquire(l)
+				}
+			}
+		}
+		checkRoundTrip(rt, p, "R", "", []string{"sc", "lkmm"})
+	})
+}
+
+func checkRoundTrip(t tb, orig *model.Program, name, cond string, models []string) {
+	text, err := Export(orig, name, cond)
+	require.NoError(t, err)
+	test, err := Parse(name+".litmus", []byte(text))
+	require.NoError(t, err, text)
+	back, err := Translate(test)
+	require.NoError(t, err, text)
+
+	// Compare on what both sides name: the exported registers and locations.
+	var regs [][]string
+	for th := range orig.Threads {
+		var names []string
+		for _, n := range back.Threads[th].Names {
+			if !strings.HasPrefix(n, "_t") {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		regs = append(regs, names)
+	}
+	locs := append([]string(nil), back.Locs...)
+	origReg := func(th int, name string) int {
+		for i, n := range orig.Threads[th].RegNames {
+			if n == name {
+				return i
+			}
+		}
+		t.Fatalf("P%d has no register %s", th, name)
+		return 0
+	}
+	exported := ExportedNames(orig)
+	origLoc := func(name string) model.LocID {
+		for i, n := range exported {
+			if n == name {
+				return model.LocID(i)
+			}
+		}
+		t.Fatalf("no location %s", name)
+		return 0
+	}
+	backReg := func(th int, name string) int { return back.Threads[th].Regs[name].ID }
+	backLoc := func(name string) model.LocID {
+		i, _ := back.LocIndex(name)
+		return back.Mem.Base + model.LocID(i)
+	}
+	for _, m := range models {
+		want := outcomeSet(t, orig, m, regs, origReg, locs, origLoc)
+		got := outcomeSet(t, back.Prog, m, regs, backReg, locs, backLoc)
+		require.Equal(t, want, got, "model %s, exported as:\n%s", m, text)
 	}
 }
 
