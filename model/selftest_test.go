@@ -60,3 +60,51 @@ func TestDifferentialPropertyCatchesBrokenExplorers(t *testing.T) {
 	model.SetSelfTestMutation(model.MutNone)
 	assert.Equal(t, "", firstDisagreement(60), "the real explorer")
 }
+
+// strongerThanSC is a deliberately broken "weak" model: it forbids every execution in
+// which some read takes the initial value while a write to that location exists,
+// which SC allows. Model inclusion (sc ⊆ this) must catch it.
+type strongerThanSC struct{ barriers.Model }
+
+func (s strongerThanSC) Consistent(g *model.ExecutionGraph) bool {
+	for t := range g.Threads {
+		for i := range g.Threads[t].Events {
+			e := &g.Threads[t].Events[i]
+			if e.Kind == model.KindRead && e.RF.IsInit() && len(g.Co[e.Loc]) > 0 {
+				return false
+			}
+		}
+	}
+	return s.Model.Consistent(g)
+}
+
+// firstInclusionFailure checks strong ⊆ weak on outcome sets of seeded random programs.
+func firstInclusionFailure(strong, weak func() model.Consistency, n int) string {
+	for seed := int64(1); seed <= int64(n); seed++ {
+		p := randomProgram(seed)
+		outs := func(m model.Consistency) map[string]bool {
+			o := map[string]bool{}
+			model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+				o[model.OutcomeOf(g).Key()] = true
+				return true
+			})
+			return o
+		}
+		w := outs(weak())
+		for k := range outs(strong()) {
+			if !w[k] {
+				return "inclusion broken"
+			}
+		}
+	}
+	return ""
+}
+
+// The inclusion property is only worth its name if it fails when a model is broken.
+func TestInclusionPropertyCatchesABrokenModel(t *testing.T) {
+	sc := func() model.Consistency { m, _ := barriers.New("sc"); return m }
+	tso := func() model.Consistency { m, _ := barriers.New("tso"); return m }
+	broken := func() model.Consistency { m, _ := barriers.New("tso"); return strongerThanSC{m} }
+	assert.Equal(t, "", firstInclusionFailure(sc, tso, 60), "the real tso")
+	assert.Equal(t, "inclusion broken", firstInclusionFailure(sc, broken, 60), "a tso stronger than sc")
+}
