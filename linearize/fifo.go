@@ -45,6 +45,9 @@ type State []int
 // Step applies one operation to s. It reports whether the operation is legal (a
 // dequeue must return the oldest request) and the state after it.
 func Step(s State, in Input, out Output) (bool, State) {
+	if selfTestMutation == mutAnyDequeue && in.Kind == Dequeue {
+		return true, s // broken on purpose: a dequeue may return anything
+	}
 	switch in.Kind {
 	case Enqueue:
 		n := make(State, len(s)+1)
@@ -139,3 +142,9 @@ func partitionByTarget(history []porcupine.Operation) [][]porcupine.Operation {
 	}
 	return out
 }
+
+// selfTestMutation, set only by tests (export_test.go), breaks the FIFO model on
+// purpose so the tests can show their properties catch a broken checker.
+var selfTestMutation int
+
+const mutAnyDequeue = 1

@@ -348,6 +348,9 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("fence %s has no litmus primitive", in.Fence)
 		}
+		if selfTestMutation == 1 {
+			return "barrier()", nil // broken on purpose: every fence is exported as a compiler barrier
+		}
 		return f + "()", nil
 	case model.OpAssign:
 		v, err := te.expr(in.Val)
@@ -541,3 +544,7 @@ func parseExpr(src string) (e Expr, err error) {
 	}
 	return e, nil
 }
+
+// selfTestMutation, set only by tests (export_test.go in package litmus's tests),
+// breaks Export on purpose so the tests can show the round trip catches it.
+var selfTestMutation int

@@ -8,6 +8,7 @@ import (
 
 	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/model"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
@@ -246,4 +247,28 @@ func TestExportRejects(t *testing.T) {
 		require.Error(t, err, c.name)
 		require.Contains(t, err.Error(), c.want, c.name)
 	}
+}
+
+// The export round trip is only worth its name if a broken exporter breaks it: with
+// every fence exported as barrier(), MP+wmb+rmb's weak outcome becomes allowed under
+// lkmm, which the original program forbids.
+func TestRoundTripCatchesABrokenExporter(t *testing.T) {
+	defer func() { selfTestMutation = 0 }()
+	var c exportCase
+	for _, e := range exportCases {
+		if e.name == "MP+wmb+rmb" {
+			c = e
+		}
+	}
+	require.NotNil(t, c.build)
+	observe := func() string {
+		text, err := Export(c.build(), c.name, c.cond)
+		require.NoError(t, err)
+		res, err := Run(mustParse(t, text), "lkmm", model.Options{})
+		require.NoError(t, err)
+		return res.Observation()
+	}
+	assert.Equal(t, "Never", observe(), "the real exporter keeps smp_wmb/smp_rmb")
+	selfTestMutation = 1
+	assert.Equal(t, "Sometimes", observe(), "a broken exporter loses the fences")
 }

@@ -34,6 +34,7 @@ const (
 	mutDropOldest // reads never read from the initial write
 	mutNoMaximal  // backward revisits skip the maximality check
 	mutNoRevisits // no backward revisits at all
+	mutReplayCo   // Replay ignores the recorded coherence order (uses thread order)
 )
 
 // Stats counts what an exploration did.

@@ -6,6 +6,7 @@ const (
 	MutDropOldest = mutDropOldest
 	MutNoMaximal  = mutNoMaximal
 	MutNoRevisits = mutNoRevisits
+	MutReplayCo   = mutReplayCo
 )
 
 // SetSelfTestMutation breaks the explorer until reset with MutNone.

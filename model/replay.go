@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Choices are the decisions that single out one execution of a program: for every
 // read, the write it reads from and the value it got; for every location, the
@@ -98,6 +101,12 @@ func Replay(p *Program, c Choices) (*ExecutionGraph, error) {
 			seen[w] = true
 		}
 		g.Co[l] = append([]EventRef(nil), co...)
+		if selfTestMutation == mutReplayCo {
+			sort.Slice(g.Co[l], func(i, j int) bool { // broken on purpose
+				a, b := g.Co[l][i], g.Co[l][j]
+				return a.Thread < b.Thread || a.Thread == b.Thread && a.Index < b.Index
+			})
+		}
 	}
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {

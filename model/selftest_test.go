@@ -108,3 +108,33 @@ func TestInclusionPropertyCatchesABrokenModel(t *testing.T) {
 	assert.Equal(t, "", firstInclusionFailure(sc, tso, 60), "the real tso")
 	assert.Equal(t, "inclusion broken", firstInclusionFailure(sc, broken, 60), "a tso stronger than sc")
 }
+
+// firstReplayMismatch replays every explored execution of seeded random programs from
+// its choices and compares the graphs (the replay-determinism property).
+func firstReplayMismatch(n int) string {
+	for seed := int64(1); seed <= int64(n); seed++ {
+		p := randomProgram(seed)
+		m, _ := barriers.New("sc")
+		bad := ""
+		model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+			g2, err := model.Replay(p, model.ChoicesOf(g))
+			if err != nil || g2.Fingerprint() != g.Fingerprint() {
+				bad = "replay differs"
+				return false
+			}
+			return true
+		})
+		if bad != "" {
+			return bad
+		}
+	}
+	return ""
+}
+
+func TestReplayPropertyCatchesABrokenReplay(t *testing.T) {
+	defer model.SetSelfTestMutation(model.MutNone)
+	model.SetSelfTestMutation(model.MutNone)
+	assert.Equal(t, "", firstReplayMismatch(60), "the real Replay")
+	model.SetSelfTestMutation(model.MutReplayCo)
+	assert.Equal(t, "replay differs", firstReplayMismatch(60), "a Replay that ignores coherence choices")
+}

@@ -146,6 +146,9 @@ func FromExecution(h Header, g *model.ExecutionGraph) *Trace {
 			switch e.Kind {
 			case model.KindRead:
 				ev.Loc, ev.Val, ev.From = p.Locs[e.Loc].Name, e.Val, refName(p, e.RF)
+				if selfTestMutation == 1 {
+					ev.From = "init" // broken on purpose: every read recorded as reading the initial value
+				}
 			case model.KindWrite:
 				ev.Loc, ev.Val = p.Locs[e.Loc].Name, e.Val
 			}
@@ -275,3 +278,7 @@ func (tr *Trace) Choices(p *model.Program) (model.Choices, error) {
 	}
 	return c, nil
 }
+
+// selfTestMutation, set only by tests, breaks FromExecution on purpose so the tests can
+// show the round-trip property catches it.
+var selfTestMutation int
