@@ -41,4 +41,4 @@ verdicts:
 
 # Property tests with larger budgets than CI's -short runs.
 proptest:
-	$(GO) test -count=1 -run 'Rapid|Random|Search|Walk|Matches|Inclusion' -rapid.checks=2000 ./model/ ./properties/ ./linearize/ ./traces/
+	$(GO) test -count=1 -run 'Rapid|Random|Search|Walk|Matches|Inclusion|BruteForce|Agree' ./model/ ./properties/ ./linearize/ ./litmus/ -args -rapid.checks=2000
