@@ -211,9 +211,6 @@ func (g *ExecutionGraph) truncate(keep []int32) {
 	}
 }
 
-// readValue is the value a read reading from w returns.
-func (g *ExecutionGraph) readValue(w EventRef) Value { return g.WriteValue(w) }
-
 // Readers lists the reads that read from w.
 func (g *ExecutionGraph) Readers(w EventRef) []EventRef {
 	var out []EventRef

@@ -141,11 +141,6 @@ func (p *Program) Seal() *Program {
 	if p.sealed {
 		return p
 	}
-	for _, t := range p.Threads {
-		if len(t.blocks) != 0 {
-			panic(fmt.Sprintf("model: thread %s has an unterminated block", t.Name))
-		}
-	}
 	p.sealed = true
 	return p
 }

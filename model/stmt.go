@@ -18,7 +18,6 @@ type Thread struct {
 	prog     *Program
 	site     string
 	regName  string
-	blocks   []int
 }
 
 // NumRegs is the number of registers the thread uses.
