@@ -134,30 +134,12 @@ func (tr *Trace) replayHotplug() (*Replayed, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := barriers.New(tr.Model)
+	g, _, err := tr.replayGraph(sc.Program)
 	if err != nil {
 		return nil, err
-	}
-	ch, err := tr.Choices(sc.Program)
-	if err != nil {
-		return nil, err
-	}
-	g, err := model.Replay(sc.Program, ch)
-	if err != nil {
-		return nil, fmt.Errorf("trace does not replay: %v", err)
-	}
-	if !m.Consistent(g) {
-		return nil, fmt.Errorf("trace does not replay: the execution is not allowed by memory model %s", tr.Model)
-	}
-	if blocked, genuine := g.Blocked(); blocked && !genuine {
-		return nil, fmt.Errorf("trace does not replay: a blocked spin-wait read a value that is not the latest")
 	}
 	r := &Replayed{Hotplug: sc, Graph: g, Violations: asViolations(hotplug.Check(sc, g))}
-	for _, v := range r.Violations {
-		if v.Property.ID == tr.Property {
-			r.Reproduced = true
-		}
-	}
+	r.Reproduced = violates(r.Violations, tr.Property)
 	return r, nil
 }
 
@@ -251,14 +233,7 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 
 // hotplugSize measures an execution of a hotplug configuration.
 func hotplugSize(c hotplug.Config, g *model.ExecutionGraph) Size {
-	s := Size{hotplug: true, Requests: len(c.Requests), Steps: len(c.Hotplug), Events: g.NumEvents()}
-	order := linearOrder(g)
-	for i := 1; i < len(order); i++ {
-		if order[i].Thread != order[i-1].Thread {
-			s.Switches++
-		}
-	}
-	return s
+	return Size{hotplug: true, Requests: len(c.Requests), Steps: len(c.Hotplug), Events: g.NumEvents(), Switches: switches(g)}
 }
 
 // shrinkHotplug lists the configurations one step smaller than c, in the order they

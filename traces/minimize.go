@@ -153,14 +153,19 @@ func smallestExecution(tr *Trace, m model.Consistency, cfg steering.Config, opts
 
 // sizeOf measures an execution of a configuration.
 func sizeOf(c steering.Config, g *model.ExecutionGraph) Size {
-	s := Size{Requests: len(c.Requests), CPUs: c.CPUs, Targets: c.Targets, Queues: c.Queues, Events: g.NumEvents()}
+	return Size{Requests: len(c.Requests), CPUs: c.CPUs, Targets: c.Targets, Queues: c.Queues, Events: g.NumEvents(), Switches: switches(g)}
+}
+
+// switches counts the context switches of an execution in its rendering order.
+func switches(g *model.ExecutionGraph) int {
+	n := 0
 	order := linearOrder(g)
 	for i := 1; i < len(order); i++ {
 		if order[i].Thread != order[i-1].Thread {
-			s.Switches++
+			n++
 		}
 	}
-	return s
+	return n
 }
 
 // shrinkConfig lists the configurations one step smaller than c, in the order they

@@ -45,30 +45,46 @@ func (tr *Trace) Replay() (*Replayed, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := barriers.New(tr.Model)
+	g, m, err := tr.replayGraph(sc.Program)
 	if err != nil {
 		return nil, err
-	}
-	ch, err := tr.Choices(sc.Program)
-	if err != nil {
-		return nil, err
-	}
-	g, err := model.Replay(sc.Program, ch)
-	if err != nil {
-		return nil, fmt.Errorf("trace does not replay: %v", err)
-	}
-	if !m.Consistent(g) {
-		return nil, fmt.Errorf("trace does not replay: the execution is not allowed by memory model %s", tr.Model)
-	}
-	if blocked, genuine := g.Blocked(); blocked && !genuine {
-		return nil, fmt.Errorf("trace does not replay: a blocked spin-wait read a value that is not the latest")
 	}
 	r := &Replayed{Scenario: sc, Graph: g}
 	r.Violations = properties.NewCheckerFor(sc, m, nil).Check(g)
-	for _, v := range r.Violations {
-		if v.Property.ID == tr.Property {
-			r.Reproduced = true
+	r.Reproduced = violates(r.Violations, tr.Property)
+	return r, nil
+}
+
+// replayGraph re-executes the trace's choices on p and checks that the trace's memory
+// model allows the result and that any blocked spin-wait read the latest values.
+func (tr *Trace) replayGraph(p *model.Program) (*model.ExecutionGraph, barriers.Model, error) {
+	m, err := barriers.New(tr.Model)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := tr.Choices(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := model.Replay(p, ch)
+	if err != nil {
+		return nil, nil, fmt.Errorf("trace does not replay: %v", err)
+	}
+	if !m.Consistent(g) {
+		return nil, nil, fmt.Errorf("trace does not replay: the execution is not allowed by memory model %s", tr.Model)
+	}
+	if blocked, genuine := g.Blocked(); blocked && !genuine {
+		return nil, nil, fmt.Errorf("trace does not replay: a blocked spin-wait read a value that is not the latest")
+	}
+	return g, m, nil
+}
+
+// violates reports whether property id is among the violations.
+func violates(vs []properties.Violation, id string) bool {
+	for _, v := range vs {
+		if v.Property.ID == id {
+			return true
 		}
 	}
-	return r, nil
+	return false
 }

@@ -245,38 +245,68 @@ func TracePath(dir, variant, mutant, modelName string, p properties.Property) st
 
 func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int {
 	fmt.Fprintf(stdout, "configuration: %s\n\n", cfg)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
-	code := ExitHolds
-	sawUnknown := false
-	for _, j := range jobs {
-		mut := j.mutant
-		if mut == "" {
-			mut = "-"
-		}
+	rows := make([]tableRow, len(jobs))
+	for i, j := range jobs {
+		rows[i] = tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
 		if j.err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
-			code = ExitUsage
 			continue
 		}
 		r := j.report
-		prop, note := "-", ""
+		rows[i].verdict, rows[i].result = r.Verdict.String(), r.Result
 		switch r.Verdict {
 		case properties.Violated:
-			prop = r.Violation.Property.ID + " " + r.Violation.Property.Name
-			note = j.trace
+			rows[i].violated, rows[i].prop, rows[i].message = true, r.Violation.Property.String(), r.Violation.Message
+		case properties.Unknown:
+			rows[i].unknown = true
+		}
+	}
+	return writeTable(stdout, rows)
+}
+
+// tableRow is one run in check's verdict table, steering or hotplug alike.
+type tableRow struct {
+	variant, mutant, model string
+	err                    error
+	verdict                string
+	violated, unknown      bool
+	prop, message, trace   string
+	result                 model.Result
+	elapsed                time.Duration
+}
+
+// writeTable prints the verdict table and returns the exit code it implies: usage
+// error over violation over unknown over holds.
+func writeTable(w io.Writer, rows []tableRow) int {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
+	code := ExitHolds
+	sawUnknown := false
+	for _, r := range rows {
+		mut := r.mutant
+		if mut == "" {
+			mut = "-"
+		}
+		if r.err != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", r.variant, mut, r.model, r.err)
+			code = ExitUsage
+			continue
+		}
+		prop, note := "-", ""
+		switch {
+		case r.violated:
+			prop, note = r.prop, r.trace
 			if note == "" {
-				note = r.Violation.Message
+				note = r.message
 			}
 			if code != ExitUsage {
 				code = ExitViolation
 			}
-		case properties.Unknown:
+		case r.unknown:
 			sawUnknown = true
-			note = unknownReason(r.Result)
+			note = unknownReason(r.result)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
-			r.Result.Executions, j.elapsed.Round(time.Millisecond), note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.variant, mut, r.model, r.verdict, prop,
+			r.result.Executions, r.elapsed.Round(time.Millisecond), note)
 	}
 	tw.Flush()
 	if code == ExitHolds && sawUnknown {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/steercheck/steercheck/barriers"
@@ -345,48 +344,27 @@ func highlight(r *traces.Replayed, id string) []model.EventRef {
 }
 
 func printHotplugTable(stdout io.Writer, jobs []*hjob) int {
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
-	code := ExitHolds
-	sawUnknown := false
-	for _, j := range jobs {
-		mut := j.mutant
-		if mut == "" {
-			mut = "-"
-		}
+	rows := make([]tableRow, len(jobs))
+	for i, j := range jobs {
+		rows[i] = tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
 		if j.err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", j.variant, mut, j.model, j.err)
-			code = ExitUsage
 			continue
 		}
 		r := j.report
-		prop, note := "-", ""
+		rows[i].verdict, rows[i].result = r.Verdict.String(), r.Result
 		switch r.Verdict {
 		case hotplug.Violated:
-			prop = r.Violation.Property.ID + " " + r.Violation.Property.Name
-			note = j.trace
-			if note == "" {
-				note = r.Violation.Message
-			}
-			if code != ExitUsage {
-				code = ExitViolation
-			}
+			rows[i].violated, rows[i].prop, rows[i].message = true, r.Violation.Property.String(), r.Violation.Message
 		case hotplug.Unknown:
-			sawUnknown = true
-			note = unknownReason(r.Result)
+			rows[i].unknown = true
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.variant, mut, j.model, r.Verdict, prop,
-			r.Result.Executions, j.elapsed.Round(time.Millisecond), note)
 	}
-	tw.Flush()
+	code := writeTable(stdout, rows)
 	for _, j := range jobs {
 		if j.err != nil {
 			continue
 		}
 		fmt.Fprintf(stdout, "\n%s under %s:\n%s", j.name, j.model, hotplug.FormatReport(j.report))
-	}
-	if code == ExitHolds && sawUnknown {
-		code = ExitUnknown
 	}
 	return code
 }
