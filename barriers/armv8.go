@@ -102,36 +102,54 @@ func (m *ARMv8) Violation(g *model.ExecutionGraph) string {
 }
 
 // ob is the relation of the external axiom, restricted to memory events, on the
-// execution built last (with dependencies).
+// execution built last (with dependencies): what other CPUs observe, the local order,
+// and the parts of dob, aob and bob that go through an internal rf or co edge.
 func (m *ARMv8) ob() *rel {
 	x := &m.x
 	a := &x.a
-	po := x.po
-	R, W := x.setOf(cRead, 0), x.setOf(cWrite, 0)
-	M := a.setUnion(R, W)
-	A := a.setUnion(x.setOf(cAcquire, 0), x.setOf(cRead|cMb, 0))
-	L := a.setUnion(x.setOf(cRelease, 0), x.setOf(cWrite|cMb, 0))
+	c := m.classes()
 	rfi, coi := a.inter(x.rf, x.intr), a.inter(x.co, x.intr)
-
 	obs := a.minus(a.union(x.rf, x.fr, x.co), x.intr)
-	addrData := a.union(x.addr, x.data)
-	dob := a.union(addrData,
-		a.restrict(nil, x.ctrl, W),
-		a.restrict(nil, a.seq(x.addr, po), W),
+	throughInternal := a.union(
 		a.seq(a.union(x.ctrl, x.data), coi),
-		a.seq(addrData, rfi))
-	aob := a.union(x.rmw, a.restrict(a.rangeOf(x.rmw), rfi, A))
+		a.seq(a.union(x.addr, x.data), rfi),
+		a.restrict(a.rangeOf(x.rmw), rfi, c.A),
+		a.seq(a.restrict(nil, x.po, c.L), coi))
+	return a.restrict(c.M, a.union(obs, m.localOrder(c), throughInternal), c.M)
+}
+
+// armv8Classes are the event sets ob is written in.
+type armv8Classes struct{ R, W, M, A, L set }
+
+func (m *ARMv8) classes() armv8Classes {
+	x := &m.x
+	a := &x.a
+	var c armv8Classes
+	c.R, c.W = x.setOf(cRead, 0), x.setOf(cWrite, 0)
+	c.M = a.setUnion(c.R, c.W)
+	c.A = a.setUnion(x.setOf(cAcquire, 0), x.setOf(cRead|cMb, 0))
+	c.L = a.setUnion(x.setOf(cRelease, 0), x.setOf(cWrite|cMb, 0))
+	return c
+}
+
+// localOrder is the part of dob ∪ aob ∪ bob that program order, dependencies,
+// annotations and fences decide alone: no rf, no co.
+func (m *ARMv8) localOrder(c armv8Classes) *rel {
+	x := &m.x
+	a := &x.a
+	po := x.po
+	dob := a.union(x.addr, x.data,
+		a.restrict(nil, x.ctrl, c.W),
+		a.restrict(nil, a.seq(x.addr, po), c.W))
 	full := x.fences(model.FenceMb, model.FenceBeforeAtomic, model.FenceAfterAtomic, model.FenceAfterSpinlock)
 	// The DMB ISH after a fully ordered RMW orders the RMW and everything before it
 	// before everything after it.
 	mbRMW := a.seq(a.opt(po), a.id(x.setOf(cWrite|cMb, 0)), po)
-	poL := a.restrict(nil, po, L)
 	bob := a.union(x.fencerel(full), mbRMW,
-		a.restrict(L, po, A),
-		a.restrict(R, x.fencerel(x.fences(model.FenceRmb)), nil),
-		a.restrict(A, po, nil),
-		a.restrict(W, x.fencerel(x.fences(model.FenceWmb)), W),
-		poL,
-		a.seq(poL, coi))
-	return a.restrict(M, a.union(obs, dob, aob, bob), M)
+		a.restrict(c.L, po, c.A),
+		a.restrict(c.R, x.fencerel(x.fences(model.FenceRmb)), nil),
+		a.restrict(c.A, po, nil),
+		a.restrict(c.W, x.fencerel(x.fences(model.FenceWmb)), c.W),
+		a.restrict(nil, po, c.L))
+	return a.restrict(c.M, a.union(dob, x.rmw, bob), c.M)
 }

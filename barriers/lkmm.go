@@ -227,34 +227,14 @@ func (m *LKMM) happensBefore(s *lkmmSets, r *lkmmRels) bool {
 	}
 	r.addr = addr
 
-	// Release/acquire and fences.
-	acqPo := a.restrict(s.Acquire, po, s.M)
-	poRel := a.restrict(s.M, po, s.Release)
-	poUnlockLockPo := a.seq(po, a.id(s.UL), a.union(po, x.rf), a.id(s.LKR), po)
-	R4rmb := a.setMinus(s.R, s.Noreturn)
-	r.rmb = a.restrict(R4rmb, x.fencerel(x.fences(model.FenceRmb)), R4rmb)
-	wmb := a.restrict(s.W, x.fencerel(x.fences(model.FenceWmb)), s.W)
-	poOpt := a.opt(po)
-	mb := a.union(
-		a.restrict(s.M, x.fencerel(x.fences(model.FenceMb)), s.M),
-		a.restrict(s.M, po, a.setInter(s.Mb, s.R)),
-		a.restrict(a.setInter(s.Mb, s.W), po, s.M),
-		a.restrict(s.M, a.seq(x.fencerel(x.fences(model.FenceBeforeAtomic)), a.id(s.RMW), poOpt), s.M),
-		a.restrict(s.M, a.seq(poOpt, a.id(s.RMW), x.fencerel(x.fences(model.FenceAfterAtomic))), s.M),
-		a.restrict(s.M, a.seq(poOpt, a.id(s.LKW), x.fencerel(x.fences(model.FenceAfterSpinlock))), s.M),
-		a.restrict(s.M, a.seq(poUnlockLockPo, a.id(x.fences(model.FenceAfterUnlockLock)), po), s.M),
-	)
-	gp := a.seq(po, a.id(x.fences(model.FenceSyncRcu)), poOpt)
-	r.strongFence = a.union(mb, gp)
-	r.nonrwFence = a.union(r.strongFence, poRel, acqPo)
-	r.fence = a.union(r.nonrwFence, wmb, r.rmb)
+	f := m.fenceRels(s, addr, data, ctrl, a.union(po, x.rf))
+	r.strongFence, r.nonrwFence, r.fence, r.rmb = f.strongFence, f.nonrwFence, f.fence, f.rmb
+	wmb, poRel, poUnlockLockPo := f.wmb, f.poRel, f.poUnlockLockPo
 
 	// Preserved program order.
-	dep := a.union(addr, data)
-	rwdep := a.restrict(nil, a.union(dep, ctrl), s.W)
 	r.overwrite = a.union(x.co, x.fr)
-	toW := a.union(rwdep, a.inter(r.overwrite, x.intr), a.seq(a.restrict(nil, addr, s.Plain), wmb))
-	toR := a.union(a.restrict(nil, addr, s.R), a.seq(a.restrict(nil, dep, s.Marked), r.rfi))
+	toW := a.union(f.rwdep, a.inter(r.overwrite, x.intr), f.plainWmb)
+	toR := a.union(f.addrR, a.seq(a.restrict(nil, f.dep, s.Marked), r.rfi))
 	ppo := a.union(toR, toW, a.inter(r.fence, x.intr), a.inter(poUnlockLockPo, x.intr))
 
 	// Propagation.
@@ -270,6 +250,50 @@ func (m *LKMM) happensBefore(s *lkmmSets, r *lkmmRels) bool {
 	propInt := a.inter(withoutID(a, r.prop), x.intr)
 	r.hb = a.restrict(s.Marked, a.union(ppo, r.rfe, propInt), s.Marked)
 	return a.acyclic(r.hb)
+}
+
+// lkmmFences are the fence and dependency relations of the .cat, computed from
+// program order, dependencies and annotations, with unlock→lock links through ulLink.
+type lkmmFences struct {
+	acqPo, poRel, poUnlockLockPo, rmb, wmb *rel
+	strongFence, nonrwFence, fence         *rel
+	dep, rwdep, addrR, plainWmb            *rel
+}
+
+// fenceRels computes the fences of the .cat (with addr, data and ctrl the dependencies
+// in force) and the dependency parts of ppo that need no rf. ulLink is what may lie between
+// an unlock and a later lock in po-unlock-lock-po: po ∪ rf in the model, po alone when
+// only one thread's events are known (localorder.go).
+func (m *LKMM) fenceRels(s *lkmmSets, addr, data, ctrl, ulLink *rel) lkmmFences {
+	x := &m.x
+	a := &x.a
+	po := x.po
+	var f lkmmFences
+	f.acqPo = a.restrict(s.Acquire, po, s.M)
+	f.poRel = a.restrict(s.M, po, s.Release)
+	f.poUnlockLockPo = a.seq(po, a.id(s.UL), ulLink, a.id(s.LKR), po)
+	R4rmb := a.setMinus(s.R, s.Noreturn)
+	f.rmb = a.restrict(R4rmb, x.fencerel(x.fences(model.FenceRmb)), R4rmb)
+	f.wmb = a.restrict(s.W, x.fencerel(x.fences(model.FenceWmb)), s.W)
+	poOpt := a.opt(po)
+	mb := a.union(
+		a.restrict(s.M, x.fencerel(x.fences(model.FenceMb)), s.M),
+		a.restrict(s.M, po, a.setInter(s.Mb, s.R)),
+		a.restrict(a.setInter(s.Mb, s.W), po, s.M),
+		a.restrict(s.M, a.seq(x.fencerel(x.fences(model.FenceBeforeAtomic)), a.id(s.RMW), poOpt), s.M),
+		a.restrict(s.M, a.seq(poOpt, a.id(s.RMW), x.fencerel(x.fences(model.FenceAfterAtomic))), s.M),
+		a.restrict(s.M, a.seq(poOpt, a.id(s.LKW), x.fencerel(x.fences(model.FenceAfterSpinlock))), s.M),
+		a.restrict(s.M, a.seq(f.poUnlockLockPo, a.id(x.fences(model.FenceAfterUnlockLock)), po), s.M),
+	)
+	gp := a.seq(po, a.id(x.fences(model.FenceSyncRcu)), poOpt)
+	f.strongFence = a.union(mb, gp)
+	f.nonrwFence = a.union(f.strongFence, f.poRel, f.acqPo)
+	f.fence = a.union(f.nonrwFence, f.wmb, f.rmb)
+	f.dep = a.union(addr, data)
+	f.rwdep = a.restrict(nil, a.union(f.dep, ctrl), s.W)
+	f.addrR = a.restrict(nil, addr, s.R)
+	f.plainWmb = a.seq(a.restrict(nil, addr, s.Plain), f.wmb)
+	return f
 }
 
 // withoutID is x \ id.

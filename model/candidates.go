@@ -46,9 +46,13 @@ func exploreCandidates(p *Program, m Consistency, opts Options, visit func(*Exec
 			st.reset(p.Threads[t])
 			c.enumThread(t, &st, nil)
 		}
-		if !c.stopped {
+		closed := false
+		if lo, ok := m.(LocalOrder); ok && onlyCyclic && !c.stopped {
+			closed = !c.openTraces(lo, nil)
+		}
+		if !c.stopped && !closed {
 			c.g = NewGraph(p)
-			c.combine(0)
+			c.combine(0, false)
 		}
 	}
 	c.stats.Elapsed = time.Since(c.start)
@@ -71,7 +75,11 @@ type candidates struct {
 	reads  []EventRef
 	// onlyCyclic skips graphs whose po ∪ rf is acyclic (visited by the graph explorer).
 	onlyCyclic bool
-	color      []uint8 // per-thread settled lengths (scratch)
+	// open, when set (onlyCyclic with a LocalOrder model), marks the thread paths that
+	// may take part in a consistent po ∪ rf cycle (porfcycle.go); combinations without
+	// one are skipped.
+	open  [][]bool
+	color []uint8 // per-thread settled lengths (scratch)
 }
 
 // domains computes which values each location may hold: initial values, plus every
@@ -179,13 +187,17 @@ func (c *candidates) enumThread(t int, st *ThreadState, evs []Event) {
 	c.traces[t] = append(c.traces[t], tr)
 }
 
-// combine picks a trace for every thread, then enumerates reads-from and coherence.
-func (c *candidates) combine(t int) {
+// combine picks a trace for every thread, then enumerates reads-from and coherence;
+// anyOpen says whether an open trace (porfcycle.go) was picked for threads before t.
+func (c *candidates) combine(t int, anyOpen bool) {
 	if c.stopped {
 		return
 	}
 	g := c.g
 	if t == len(c.traces) {
+		if c.open != nil && !anyOpen {
+			return
+		}
 		for l := range g.Co {
 			g.Co[l] = g.Co[l][:0]
 		}
@@ -209,7 +221,7 @@ func (c *candidates) combine(t int) {
 		tr := &c.traces[t][i]
 		g.Threads[t].Events = append(g.Threads[t].Events[:0], tr.events...)
 		g.Threads[t].State.copyFrom(&tr.state)
-		c.combine(t + 1)
+		c.combine(t+1, anyOpen || (c.open != nil && c.open[t][i]))
 		if c.stopped {
 			return
 		}

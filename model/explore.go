@@ -23,7 +23,16 @@ type Options struct {
 	Context  context.Context
 	// Progress, if set, is called from time to time with the statistics so far.
 	Progress func(Stats)
+	// AcyclicOnly, under a model that allows po ∪ rf cycles, visits only the graphs
+	// without one (the first phase of Explore). The run then ends with CyclesSkipped
+	// instead of Exhausted, unless the model's local order shows within
+	// cycleProofSteps that no graph with a cycle is consistent (porfcycle.go).
+	AcyclicOnly bool
 }
+
+// cycleProofSteps bounds the thread-path enumeration that tries to show an
+// AcyclicOnly run complete.
+const cycleProofSteps = 200_000
 
 // selfTestMutation, set only by tests (export_test.go), breaks the explorer on purpose
 // so the tests can show that their properties catch a broken explorer.
@@ -59,10 +68,11 @@ const (
 	Canceled                         // Options.Context canceled
 	VisitorStopped                   // the visitor returned false
 	StepBudget                       // Options.MaxSteps reached
+	CyclesSkipped                    // Options.AcyclicOnly: graphs with a po ∪ rf cycle not enumerated
 )
 
 func (r StopReason) String() string {
-	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor", "step budget"}[r]
+	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor", "step budget", "po∪rf cycles not enumerated"}[r]
 }
 
 // Result is the outcome of an exploration.
@@ -91,6 +101,15 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	}
 	r1 := exploreTruSt(p, m, opts, visit)
 	if r1.Reason != Exhausted {
+		return r1
+	}
+	if opts.AcyclicOnly {
+		r1.Reason = CyclesSkipped
+		if lo, ok := m.(LocalOrder); ok {
+			if open, res := OpenPairs(p, lo, Options{MaxSteps: cycleProofSteps, Context: opts.Context}); res.Reason == Exhausted && len(open) == 0 {
+				r1.Reason = Exhausted
+			}
+		}
 		return r1
 	}
 	o2 := opts

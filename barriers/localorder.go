@@ -1,0 +1,68 @@
+package barriers
+
+import "github.com/steercheck/steercheck/model"
+
+// localorder.go gives lkmm, lkmm-alpha and armv8 their model.LocalOrder: the order each
+// keeps between the events of one thread whatever the other threads do, from program
+// order, dependencies, annotations and fences alone. The explorer uses it to show that
+// most po ∪ rf cycles are inconsistent before enumerating any (model/porfcycle.go).
+//
+// Each local order is a subset of a relation whose union with rfe the model requires
+// to be acyclic:
+//
+//   - lkmm, lkmm-alpha: hb = [Marked] ; (ppo ∪ rfe ∪ …) ; [Marked]. The local order is
+//     ppo without its rf and co terms (dep ; rfi, and carry-dep through rfi, left out),
+//     with overwrite ∩ int replaced by what coherence forces on every consistent graph:
+//     a read or write followed in po by a write to the same location is fr- or
+//     co-before it. po-unlock-lock-po only links an unlock and a lock of the same thread
+//     (po, not rf). Restricted to Marked, as hb is.
+//   - armv8: ob ⊇ rfe. The local order is dob ∪ aob ∪ bob without the terms through
+//     coi or rfi.
+//
+// Leaving terms out only makes the order smaller, so a pair it relates is ordered in
+// every consistent graph that contains the thread's path; the explorer treats every
+// other pair as possibly reordered.
+
+// UnorderedReadWrites implements model.LocalOrder.
+func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
+	x := &m.x
+	x.build(g, true)
+	a := &x.a
+	s := m.sets()
+	addr := x.addr
+	if m.alpha {
+		addr = m.alphaAddr(&s, addr)
+	}
+	f := m.fenceRels(&s, addr, x.data, x.ctrl, x.po)
+	overwrite := a.restrict(s.M, a.inter(x.po, x.loc), s.W)
+	ppo := a.union(f.addrR, f.rwdep, overwrite, f.plainWmb, f.fence, f.poUnlockLockPo)
+	return x.unorderedReadWrites(t, a.plus(a.restrict(s.Marked, ppo, s.Marked)))
+}
+
+// UnorderedReadWrites implements model.LocalOrder.
+func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
+	refuseUnsupported("armv8", m, g)
+	x := &m.x
+	x.build(g, true)
+	return x.unorderedReadWrites(t, x.a.plus(m.localOrder(m.classes())))
+}
+
+// unorderedReadWrites lists the read → later write pairs of thread t that order does
+// not relate.
+func (x *execution) unorderedReadWrites(t int, order *rel) [][2]int32 {
+	var out [][2]int32
+	n := len(x.g.Threads[t].Events)
+	for i := 0; i < n; i++ {
+		u := x.off[t] + i
+		if x.class[u]&cRead == 0 {
+			continue
+		}
+		for j := i + 1; j < n; j++ {
+			v := x.off[t] + j
+			if x.class[v]&cWrite != 0 && !order.has(u, v) {
+				out = append(out, [2]int32{int32(i), int32(j)})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package model
+
+import (
+	"sort"
+	"time"
+)
+
+// porfcycle.go decides, before any candidate is built, which thread paths can take part
+// in a po ∪ rf cycle that a memory model allows, so that the second phase of Explore
+// enumerates only combinations that might yield one, and nothing at all when none can.
+//
+// The argument. Take a consistent graph whose po ∪ rf has a cycle. Merge consecutive
+// po edges, and internal rf edges too (a coherent read reads an earlier write of its own
+// thread, so rfi goes forward in po): what is left alternates external reads-from edges
+// W →rfe R and program-order segments R →po W′ inside one thread, each from a read that
+// reads another thread's write to a write that another thread reads. A model
+// implementing LocalOrder names a relation L, computed from one thread's events alone
+// (program order, dependencies, annotations, fences: never rf or co), such that every
+// consistent graph has no cycle in L⁺ ∪ rfe on the events L relates. If every such
+// segment is in L⁺, the cycle is one of L⁺ ∪ rfe, so the graph is not consistent.
+// Hence a consistent po ∪ rf cycle needs, in at least one thread, a path with a read
+// and a later write that L does not order — an open pair — where the read's location is
+// written by another thread and the write's is read by another. A path with no open
+// pair is closed; a combination of closed paths is skipped, and when every path is
+// closed the phase has nothing to enumerate.
+//
+// Thread paths are those of the candidate enumerator: every sequence of events a thread
+// produces when each read returns any value its location may hold, a superset of the
+// paths in consistent graphs, so the argument covers every graph the phase would visit.
+
+// LocalOrder is implemented by memory models that allow po ∪ rf cycles (PorfCyclic)
+// and can show most of them inconsistent from each thread's events alone.
+type LocalOrder interface {
+	// UnorderedReadWrites lists the pairs (i, j), i < j, of thread t's events in g
+	// (the other threads may be empty) where event i is a read, event j a write, and the
+	// model's local order does not relate i to j, directly or through other events of
+	// the thread. The local order must be computed from program order, dependencies,
+	// annotations and fences only, and every consistent graph must have an acyclic
+	// union of it with rfe (restricted to the events it relates).
+	UnorderedReadWrites(g *ExecutionGraph, t int) [][2]int32
+}
+
+// OpenPair is a read and a later write of one thread that a model's local order may
+// leave unordered, and that other threads may write and read: instructions of Thread by
+// their index in Program.Threads[Thread].Code.
+type OpenPair struct {
+	Thread          int
+	ReadPC, WritePC int32
+}
+
+// OpenPairs lists, in thread and instruction order, every open pair of p under m (see
+// the file comment): an empty list proves that m allows no po ∪ rf cycle in p. The
+// enumeration stops at the options' budgets; the Result says whether it was complete.
+func OpenPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, Result) {
+	c := &candidates{explorer: explorer{prog: p.Seal(), opts: opts, start: time.Now()}}
+	if opts.Timeout > 0 {
+		c.deadline = c.start.Add(opts.Timeout)
+	}
+	seen := map[OpenPair]bool{}
+	if c.domains() && !c.stopped {
+		c.traces = make([][]threadTrace, len(p.Threads))
+		for t := range p.Threads {
+			var st ThreadState
+			st.reset(p.Threads[t])
+			c.enumThread(t, &st, nil)
+		}
+		if !c.stopped {
+			c.openTraces(m, seen)
+		}
+	}
+	out := make([]OpenPair, 0, len(seen))
+	for op := range seen {
+		out = append(out, op)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Thread != b.Thread {
+			return a.Thread < b.Thread
+		}
+		if a.ReadPC != b.ReadPC {
+			return a.ReadPC < b.ReadPC
+		}
+		return a.WritePC < b.WritePC
+	})
+	c.stats.Elapsed = time.Since(c.start)
+	return out, Result{Stats: c.stats, Reason: c.reason}
+}
+
+// openTraces marks each thread path that has an open pair (see above), and adds every
+// open pair to seen when it is not nil. It reports false when no path has one: then no
+// consistent graph has a po ∪ rf cycle.
+func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
+	p := c.prog
+	nl := len(p.Locs)
+	// For each location, which threads may read it and which may write it.
+	readers := make([][]bool, nl)
+	writers := make([][]bool, nl)
+	for l := range readers {
+		readers[l] = make([]bool, len(p.Threads))
+		writers[l] = make([]bool, len(p.Threads))
+	}
+	for t, trs := range c.traces {
+		for i := range trs {
+			for _, e := range trs[i].events {
+				switch e.Kind {
+				case KindRead:
+					readers[e.Loc][t] = true
+				case KindWrite:
+					writers[e.Loc][t] = true
+				}
+			}
+		}
+	}
+	byOther := func(who []bool, t int) bool {
+		for u, ok := range who {
+			if ok && u != t {
+				return true
+			}
+		}
+		return false
+	}
+	g := NewGraph(p)
+	c.open = make([][]bool, len(c.traces))
+	any := false
+	for t, trs := range c.traces {
+		c.open[t] = make([]bool, len(trs))
+		for i := range trs {
+			if c.stop() {
+				return true
+			}
+			evs := append(g.Threads[t].Events[:0], trs[i].events...)
+			for k := range evs {
+				if evs[k].Kind == KindRead {
+					evs[k].RF = InitRef(evs[k].Loc)
+				}
+			}
+			g.Threads[t].Events = evs
+			for _, pr := range lo.UnorderedReadWrites(g, t) {
+				r, w := &evs[pr[0]], &evs[pr[1]]
+				if byOther(writers[r.Loc], t) && byOther(readers[w.Loc], t) {
+					c.open[t][i] = true
+					any = true
+					if seen == nil {
+						break
+					}
+					seen[OpenPair{t, r.PC, w.PC}] = true
+				}
+			}
+		}
+		g.Threads[t].Events = g.Threads[t].Events[:0]
+	}
+	return any
+}
