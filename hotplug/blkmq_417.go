@@ -30,9 +30,9 @@ func init() {
 func (b *builder) blkmqSubmit(t *model.Thread, r int) {
 	l := &b.sc.L
 	q := b.sc.QueueOf[b.sc.Config.Requests[r].CPU]
-	t.AtomicInc(l.Inflight.At(q)) // blk_mq_get_tag()
+	t.Site("get_tag:atomic_inc(inflight)").AtomicInc(l.Inflight.At(q)) // blk_mq_get_tag()
 	t.Mark(MarkEnqueue, r, q, 0)
-	t.WriteOnce(l.Posted.At(r), q+1) // virtscsi_kick_cmd()
+	t.Site("kick_cmd:virtqueue_add(posted)").WriteOnce(l.Posted.At(r), q+1) // virtscsi_kick_cmd()
 }
 
 func buildBlkmq417(b *builder) {

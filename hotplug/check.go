@@ -88,17 +88,14 @@ func Check(sc *Scenario, g *model.ExecutionGraph) []Violation {
 }
 
 func (sc *Scenario) noHang(g *model.ExecutionGraph) (string, []model.EventRef) {
-	for t, info := range sc.Threads {
+	for t := range sc.Threads {
 		st := g.Threads[t].State
 		switch st.Status {
 		case model.Fault, model.OutOfBound:
 			return fmt.Sprintf("thread %s ended with status %s", g.Prog.Threads[t].Name, st.Status), nil
 		case model.Blocked:
-			idle := false
-			for _, pc := range info.IdlePCs {
-				idle = idle || pc == st.AwaitPC
-			}
-			if !idle {
+			code := g.Prog.Threads[t].Code
+			if idle := st.AwaitPC >= 0 && int(st.AwaitPC) < len(code) && code[st.AwaitPC].Idle; !idle {
 				return fmt.Sprintf("thread %s waits forever (pc %d)", g.Prog.Threads[t].Name, st.AwaitPC), nil
 			}
 		}

@@ -34,11 +34,11 @@ func buildDrain58(b *builder) {
 	b.threads(b.drainSubmit, func(t *model.Thread, s Step) {
 		if !s.Online {
 			b.managedOffline(t, s.CPU, func(q int) {
-				t.Xchg(l.Inactive.At(q), 1) // set_bit(BLK_MQ_S_INACTIVE) + smp_mb__after_atomic()
+				t.Site("notify_offline:set_bit+smp_mb__after_atomic(INACTIVE)").Xchg(l.Inactive.At(q), 1) // set_bit(BLK_MQ_S_INACTIVE) + smp_mb__after_atomic()
 				t.Mark(MarkInactive, q)
 				if b.mutant != "no-drain" {
 					t.Await(func() model.Expr { // while (blk_mq_hctx_has_requests(hctx)) msleep(5)
-						return model.Eq(t.Named("inflight").ReadOnce(l.Inflight.At(q)), 0)
+						return model.Eq(t.Named("inflight").Site("notify_offline:hctx_has_requests(READ_ONCE inflight)").ReadOnce(l.Inflight.At(q)), 0)
 					})
 					t.Mark(MarkDrained, q)
 				}
@@ -46,7 +46,7 @@ func buildDrain58(b *builder) {
 			return
 		}
 		reactivate := func(q int) {
-			t.WriteOnce(l.Inactive.At(q), 0) // clear_bit(BLK_MQ_S_INACTIVE)
+			t.Site("notify_online:clear_bit(INACTIVE)").WriteOnce(l.Inactive.At(q), 0) // clear_bit(BLK_MQ_S_INACTIVE)
 			t.Mark(MarkReactive, q)
 		}
 		if b.mutant == "reactivate-first" {
@@ -82,18 +82,18 @@ func (b *builder) drainSubmit(t *model.Thread, r int) {
 // tryTag is one attempt on queue q; onInactive runs when the queue was INACTIVE.
 func (b *builder) tryTag(t *model.Thread, r, q int, onInactive func()) {
 	l := &b.sc.L
-	t.AtomicIncReturn(l.Inflight.At(q)) // blk_mq_get_tag(): fully ordered
-	ina := t.Named("inactive").ReadOnce(l.Inactive.At(q))
+	t.Site("get_tag:atomic_inc_return(inflight)").AtomicIncReturn(l.Inflight.At(q))          // blk_mq_get_tag(): fully ordered
+	ina := t.Named("inactive").Site("get_tag:test_bit(INACTIVE)").ReadOnce(l.Inactive.At(q)) // test_bit(BLK_MQ_S_INACTIVE)
 	enqueue := func() {
 		t.Mark(MarkEnqueue, r, q, ina)
-		t.WriteOnce(l.Posted.At(r), q+1)
+		t.Site("kick_cmd:virtqueue_add(posted)").WriteOnce(l.Posted.At(r), q+1) // virtscsi_kick_cmd()
 	}
 	if b.mutant == "no-inactive-check" {
 		enqueue()
 		return
 	}
 	t.If(ina, func() {
-		t.AtomicDec(l.Inflight.At(q)) // blk_mq_put_tag()
+		t.Site("put_tag:atomic_dec(inflight)").AtomicDec(l.Inflight.At(q)) // blk_mq_put_tag()
 		t.Mark(MarkRetry, r, q)
 		onInactive()
 	}, enqueue)

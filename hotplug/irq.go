@@ -19,14 +19,15 @@ func (b *builder) device() {
 	t := b.p.Thread("device", "device")
 	info := ThreadInfo{Role: RoleDevice}
 	for r := range b.sc.Config.Requests {
-		info.IdlePCs = append(info.IdlePCs, int32(len(t.Code)))
+		idle := len(t.Code)
 		var posted model.Reg
 		t.Await(func() model.Expr {
-			posted = t.Named("posted").ReadOnce(l.Posted.At(r))
+			posted = t.Named("posted").Site("device:READ(posted)").ReadOnce(l.Posted.At(r)) // the device pops the buffer
 			return model.Ne(posted, 0)
 		})
+		t.Code[idle].Idle = true
 		q := t.Named("q").Let(model.Sub(posted, 1))
-		t.WriteOnce(l.Used.At(r), posted) // vring used ring: the buffer is used
+		t.Site("device:WRITE(used)").WriteOnce(l.Used.At(r), posted) // vring used ring: the buffer is used
 		t.Mark(MarkConsume, r, q)
 		b.raise(t, q)
 	}
@@ -41,26 +42,26 @@ func (b *builder) device() {
 // handled on the old CPU.
 func (b *builder) raise(t *model.Thread, q model.Reg) {
 	l := &b.sc.L
-	st := t.Named("started").ReadOnce(l.IRQState.Idx(q))
+	st := t.Named("started").Site("deliver:READ(irq_started)").ReadOnce(l.IRQState.Idx(q))
 	t.If(model.Eq(st, 0), func() {
 		t.Mark(MarkLost, q, -1)
 	}, func() {
-		cpu := t.Named("cpu").ReadOnce(l.IRQCPU.Idx(q))
-		reach := t.Named("reach").ReadOnce(l.Reachable.Idx(cpu))
+		cpu := t.Named("cpu").Site("deliver:READ(irq_cpu)").ReadOnce(l.IRQCPU.Idx(q))
+		reach := t.Named("reach").Site("deliver:READ(reachable)").ReadOnce(l.Reachable.Idx(cpu))
 		if b.sc.Config.AffinityRace {
 			t.If(reach, func() { b.handler(t, q, cpu, DeliveryOldCPU) }, func() { t.Mark(MarkLost, q, cpu) })
 			return
 		}
-		on := t.Named("on").ReadOnce(l.Online.Idx(cpu))
+		on := t.Named("on").Site("deliver:READ(online)").ReadOnce(l.Online.Idx(cpu))
 		t.If(model.And(on, reach), func() {
 			b.handler(t, q, cpu, DeliveryDevice)
 		}, func() {
 			t.If(on, func() { t.Mark(MarkLost, q, cpu) }, func() {
 				// fixup_irqs(): retrigger on the interrupt's new target.
-				st2 := t.Named("started").ReadOnce(l.IRQState.Idx(q))
-				cpu2 := t.Named("cpu").ReadOnce(l.IRQCPU.Idx(q))
-				on2 := t.Named("on").ReadOnce(l.Online.Idx(cpu2))
-				reach2 := t.Named("reach").ReadOnce(l.Reachable.Idx(cpu2))
+				st2 := t.Named("started").Site("fixup_irqs:READ(irq_started)").ReadOnce(l.IRQState.Idx(q))
+				cpu2 := t.Named("cpu").Site("fixup_irqs:READ(irq_cpu)").ReadOnce(l.IRQCPU.Idx(q))
+				on2 := t.Named("on").Site("fixup_irqs:READ(online)").ReadOnce(l.Online.Idx(cpu2))
+				reach2 := t.Named("reach").Site("fixup_irqs:READ(reachable)").ReadOnce(l.Reachable.Idx(cpu2))
 				t.If(model.And(st2, model.And(on2, reach2)), func() {
 					b.handler(t, q, cpu2, DeliveryDevice)
 				}, func() { t.Mark(MarkLost, q, cpu2) })
@@ -78,34 +79,34 @@ func (b *builder) raise(t *model.Thread, q model.Reg) {
 func (b *builder) handler(t *model.Thread, q any, cpu any, kind int) {
 	l := &b.sc.L
 	t.Mark(MarkIRQ, q, cpu, kind)
-	t.SpinLock(l.VqLock.Idx(q))
+	t.Site("vq_done:spin_lock(vq_lock)").SpinLock(l.VqLock.Idx(q)) // spin_lock_irqsave(&virtscsi_vq->vq_lock)
 	for r, rq := range b.sc.Config.Requests {
 		qp1 := model.Add(q, 1)
 		var found model.Expr
 		var used model.Reg
 		if b.mutant == "nonidempotent-handler" {
-			posted := t.Named("posted").ReadOnce(l.Posted.At(r))
+			posted := t.Named("posted").Site("vq_done:READ(posted)").ReadOnce(l.Posted.At(r))
 			found = model.Eq(posted, qp1)
 		} else {
-			used = t.Named("used").ReadOnce(l.Used.At(r))
+			used = t.Named("used").Site("vq_done:virtqueue_get_buf(used)").ReadOnce(l.Used.At(r))
 			found = model.Eq(used, qp1)
 		}
 		t.If(found, func() {
-			d := t.Named("done").Read(l.Done.At(r))
+			d := t.Named("done").Site("complete_cmd:READ(done)").Read(l.Done.At(r))
 			t.If(model.Eq(d, 0), func() {
 				if b.mutant == "nonidempotent-handler" {
-					used = t.Named("used").ReadOnce(l.Used.At(r))
+					used = t.Named("used").Site("vq_done:virtqueue_get_buf(used)").ReadOnce(l.Used.At(r))
 				}
 				t.Mark(MarkComplete, r, q, model.Eq(used, qp1))
-				t.Write(l.Done.At(r), 1)
-				t.AtomicDec(l.Inflight.Idx(q)) // blk_mq_free_request(): the tag is freed
+				t.Site("complete_cmd:WRITE(done)").Write(l.Done.At(r), 1)
+				t.Site("free_request:atomic_dec(inflight)").AtomicDec(l.Inflight.Idx(q)) // blk_mq_free_request(): the tag is freed
 				if b.v.legacyMap {
-					t.AtomicDec(l.TgtReqs.At(rq.Target)) // atomic_dec(&tgt->reqs)
+					t.Site("complete_cmd:atomic_dec(reqs)").AtomicDec(l.TgtReqs.At(rq.Target)) // atomic_dec(&tgt->reqs)
 				}
 			})
 		})
 	}
-	t.SpinUnlock(l.VqLock.Idx(q))
+	t.Site("vq_done:spin_unlock(vq_lock)").SpinUnlock(l.VqLock.Idx(q)) // spin_unlock_irqrestore(&virtscsi_vq->vq_lock)
 	t.Mark(MarkIRQEnd, q)
 }
 
@@ -158,7 +159,7 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 			beforeOffline(q)
 		}
 	}
-	t.WriteOnce(l.Online.At(cpu), 0) // set_cpu_online(cpu, false)
+	t.Site("cpu_down:set_cpu_online(false)").WriteOnce(l.Online.At(cpu), 0) // set_cpu_online(cpu, false)
 	t.Mark(MarkOffline, cpu)
 	b.online.Clear(cpu)
 	for q, m := range b.sc.Masks {
@@ -167,7 +168,7 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 		}
 		if hasInt(last, q) {
 			t.Mark(MarkShutdown, q, b.outstanding(t, q))
-			t.WriteOnce(l.IRQState.At(q), 0)
+			t.Site("migrate_one_irq:irq_shutdown(irq_started)").WriteOnce(l.IRQState.At(q), 0) // irq_shutdown_and_deactivate()
 			b.started[q] = false
 			continue
 		}
@@ -178,7 +179,7 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 				// target, its deliveries are lost.
 				continue
 			}
-			t.WriteOnce(l.IRQCPU.At(q), to)
+			t.Site("migrate_one_irq:irq_do_set_affinity(irq_cpu)").WriteOnce(l.IRQCPU.At(q), to) // irq_do_set_affinity()
 			t.Mark(MarkMove, q, cpu, to)
 			b.irqCPU[q] = to
 		}
@@ -191,7 +192,7 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 // set, runs before it (a mutant reactivates the queue there).
 func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStart func(q int)) {
 	l := &b.sc.L
-	t.WriteOnce(l.Online.At(cpu), 1) // set_cpu_online(cpu, true)
+	t.Site("cpu_up:set_cpu_online(true)").WriteOnce(l.Online.At(cpu), 1) // set_cpu_online(cpu, true)
 	t.Mark(MarkOnline, cpu)
 	b.online.Set(cpu)
 	for q, m := range b.sc.Masks {
@@ -216,8 +217,8 @@ func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStar
 // event channel delivers one spurious event, on vCPU0.
 func (b *builder) start(t *model.Thread, q, cpu int) {
 	l := &b.sc.L
-	t.WriteOnce(l.IRQCPU.At(q), cpu)
-	t.WriteOnce(l.IRQState.At(q), 1)
+	t.Site("irq_startup:irq_do_set_affinity(irq_cpu)").WriteOnce(l.IRQCPU.At(q), cpu)
+	t.Site("irq_startup:irq_startup(irq_started)").WriteOnce(l.IRQState.At(q), 1)
 	t.Mark(MarkStart, q, cpu)
 	b.started[q], b.irqCPU[q] = true, cpu
 	if b.sc.Config.Xen {
@@ -241,8 +242,8 @@ func (b *builder) outstanding(t *model.Thread, q int) model.Reg {
 	l := &b.sc.L
 	n := t.Named("outstanding").Let(0)
 	for r := range b.sc.Config.Requests {
-		p := t.Named("posted").ReadOnce(l.Posted.At(r))
-		d := t.Named("done").ReadOnce(l.Done.At(r))
+		p := t.Named("posted").Site("probe:READ(posted)").ReadOnce(l.Posted.At(r))
+		d := t.Named("done").Site("probe:READ(done)").ReadOnce(l.Done.At(r))
 		t.Set(n, model.Add(n, model.And(model.Eq(p, q+1), model.Eq(d, 0))))
 	}
 	return n

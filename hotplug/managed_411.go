@@ -38,18 +38,18 @@ func buildManaged411(b *builder) {
 	b.threads(func(t *model.Thread, r int) {
 		rq := b.sc.Config.Requests[r]
 		q := t.Reg("q")
-		t.SpinLock(l.TgtLock.At(rq.Target))                              // spin_lock_irqsave(&tgt->tgt_lock)
-		reqs := t.Named("reqs").AtomicIncReturn(l.TgtReqs.At(rq.Target)) // atomic_inc_return(&tgt->reqs)
+		t.Site("pick_vq:spin_lock(tgt_lock)").SpinLock(l.TgtLock.At(rq.Target))                                  // spin_lock_irqsave(&tgt->tgt_lock)
+		reqs := t.Named("reqs").Site("pick_vq:atomic_inc_return(reqs)").AtomicIncReturn(l.TgtReqs.At(rq.Target)) // atomic_inc_return(&tgt->reqs)
 		t.If(model.Gt(reqs, 1), func() {
-			t.Set(q, t.Named("req_vq").ReadOnce(l.TgtReqVq.At(rq.Target))) // vq = tgt->req_vq
+			t.Set(q, t.Named("req_vq").Site("pick_vq:READ(req_vq)").ReadOnce(l.TgtReqVq.At(rq.Target))) // vq = tgt->req_vq
 		}, func() {
-			t.Set(q, model.Mod(rq.CPU, n))           // queue_num = smp_processor_id() % num_queues
-			t.WriteOnce(l.TgtReqVq.At(rq.Target), q) // tgt->req_vq = vq
+			t.Set(q, model.Mod(rq.CPU, n))                                         // queue_num = smp_processor_id() % num_queues
+			t.Site("pick_vq:WRITE(req_vq)").WriteOnce(l.TgtReqVq.At(rq.Target), q) // tgt->req_vq = vq
 		})
-		t.SpinUnlock(l.TgtLock.At(rq.Target))
-		t.AtomicInc(l.Inflight.Idx(q)) // the command is outstanding on vq
+		t.Site("pick_vq:spin_unlock(tgt_lock)").SpinUnlock(l.TgtLock.At(rq.Target)) // spin_unlock_irqrestore(&tgt->tgt_lock)
+		t.Site("get_tag:atomic_inc(inflight)").AtomicInc(l.Inflight.Idx(q))         // the command is outstanding on vq
 		t.Mark(MarkEnqueue, r, q, 0)
-		t.WriteOnce(l.Posted.At(r), model.Add(q, 1)) // virtscsi_kick_cmd(): add to the ring, notify
+		t.Site("kick_cmd:virtqueue_add(posted)").WriteOnce(l.Posted.At(r), model.Add(q, 1)) // virtscsi_kick_cmd(): add to the ring, notify
 	}, func(t *model.Thread, s Step) {
 		if s.Online {
 			b.managedOnline(t, s.CPU, nil, nil)

@@ -35,7 +35,7 @@ func buildNonManaged(b *builder) {
 			if b.online.Has(s.CPU) { // an earlier offline of it failed
 				return
 			}
-			t.WriteOnce(l.Online.At(s.CPU), 1)
+			t.Site("cpu_up:set_cpu_online(true)").WriteOnce(l.Online.At(s.CPU), 1) // set_cpu_online(cpu, true)
 			t.Mark(MarkOnline, s.CPU)
 			b.online.Set(s.CPU)
 			b.vectors[s.CPU] = b.sc.Config.VectorBase
@@ -64,10 +64,10 @@ func buildNonManaged(b *builder) {
 			moves = append(moves, move{q, to})
 		}
 		b.vectors[s.CPU] = 0
-		t.WriteOnce(l.Online.At(s.CPU), 0)
+		t.Site("cpu_down:set_cpu_online(false)").WriteOnce(l.Online.At(s.CPU), 0) // set_cpu_online(cpu, false)
 		t.Mark(MarkOffline, s.CPU)
 		for _, m := range moves {
-			t.WriteOnce(l.IRQCPU.At(m.q), m.to)
+			t.Site("migrate_one_irq:irq_do_set_affinity(irq_cpu)").WriteOnce(l.IRQCPU.At(m.q), m.to) // irq_do_set_affinity()
 			t.Mark(MarkMove, m.q, s.CPU, m.to)
 			b.irqCPU[m.q] = m.to
 		}

@@ -55,9 +55,8 @@ func (r Role) String() string { return [...]string{"cpu", "device", "hotplug", "
 
 // ThreadInfo describes one thread of a scenario.
 type ThreadInfo struct {
-	Role    Role
-	Index   int     // CPU or request number
-	IdlePCs []int32 // spin-waits where a blocked thread is idle (waiting for work), not hung
+	Role  Role
+	Index int // CPU or request number
 }
 
 // Layout names the shared locations of a scenario.

@@ -53,8 +53,12 @@ type Instr struct {
 	Ann       Ann
 	Fence     FenceKind
 	Site      string // the name of the ordering annotation this instruction is, if any
-	Marker    string
-	Args      []Expr
+	// Idle marks an OpAwaitBegin at which a blocked thread waits for work (a device or
+	// interrupt thread with nothing to do): it is idle, not hung. A flag on the
+	// instruction, so it survives rewriting (Program.Rewrite).
+	Idle   bool
+	Marker string
+	Args   []Expr
 }
 
 // String prints the instruction as pseudo-C.

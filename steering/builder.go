@@ -147,12 +147,13 @@ func (b *builder) irqThreads(complete func(*builder, *model.Thread, int, int)) {
 		t := b.p.Thread(irqName(q), RoleIRQ.String())
 		info := ThreadInfo{Role: RoleIRQ, Index: q}
 		for j := 0; j < b.L.Slots; j++ {
-			info.IdlePCs = append(info.IdlePCs, int32(len(t.Code)))
+			idle := len(t.Code)
 			// vring_interrupt(): if (!more_used(vq)) return IRQ_NONE;
 			t.Await(func() model.Expr {
 				idx := t.Named("used_idx").Site("vring_interrupt:READ_ONCE(used.idx)").ReadOnce(b.L.UsedIdx.At(q))
 				return model.Gt(idx, j)
 			})
+			t.Code[idle].Idle = true
 			complete(b, t, q, j) // vq->vq.callback(&vq->vq): virtscsi_req_done
 		}
 		b.sc.Threads = append(b.sc.Threads, info)

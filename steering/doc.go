@@ -9,7 +9,7 @@
 // "device": waits for avail->idx to pass each slot, takes the buffer, marks it used)
 // and one interrupt thread per queue (kind "irq": waits for used->idx to pass each
 // slot, then runs the variant's completion path). Device and interrupt threads
-// blocked at their top-level spin-wait are idle, not hung: ThreadInfo.IdlePCs and
+// blocked at their top-level spin-wait are idle, not hung: model.Instr.Idle and
 // Scenario.Idle say so. Marker events (MarkSubmit, MarkSteer, MarkEnqueue,
 // MarkSubmitted, MarkConsume, MarkComplete) record the logical actions the properties
 // package reads; every ordering annotation (lock, fence, ONCE access, fully ordered

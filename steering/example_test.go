@@ -15,7 +15,13 @@ func ExampleBuild() {
 	}
 	fmt.Println(sc.Program.Name, "for", sc.Config)
 	for t, info := range sc.Threads {
-		fmt.Printf("%s (%s %d), %d idle points\n", sc.ThreadName(t), info.Role, info.Index, len(info.IdlePCs))
+		idle := 0
+		for _, in := range sc.Program.Threads[t].Code {
+			if in.Idle {
+				idle++
+			}
+		}
+		fmt.Printf("%s (%s %d), %d idle points\n", sc.ThreadName(t), info.Role, info.Index, idle)
 	}
 	for _, r := range sc.Requests {
 		fmt.Println(sc.DescribeRequest(r.ID))

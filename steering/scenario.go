@@ -35,10 +35,6 @@ func (r Role) String() string { return [...]string{"cpu", "device", "irq"}[r] }
 type ThreadInfo struct {
 	Role  Role
 	Index int // the CPU number, or the queue number
-	// IdlePCs are the instructions (the OpAwaitBegin of a top-level spin-wait) at which
-	// a device or interrupt thread waits for work: blocked there, the thread is idle,
-	// not hung.
-	IdlePCs []int32
 }
 
 // RequestInfo is one request of the scenario.
@@ -135,12 +131,7 @@ func (s *Scenario) Idle(g *model.ExecutionGraph, t int) bool {
 	if st.Status != model.Blocked {
 		return false
 	}
-	for _, pc := range s.Threads[t].IdlePCs {
-		if st.AwaitPC == pc {
-			return true
-		}
-	}
-	return false
+	return idleAt(g, t)
 }
 
 // ThreadName is the printed name of thread t ("cpu1", "device0", "irq0").
@@ -198,4 +189,11 @@ func (s *Scenario) DescribeRequest(id int) string {
 	}
 	r := s.Requests[id]
 	return fmt.Sprintf("r%d (cpu%d → target %d)", id, r.CPU, r.Target)
+}
+
+// idleAt reports whether thread t of g is blocked at a spin-wait marked Idle.
+func idleAt(g *model.ExecutionGraph, t int) bool {
+	code := g.Prog.Threads[t].Code
+	pc := g.Threads[t].State.AwaitPC
+	return pc >= 0 && int(pc) < len(code) && code[pc].Idle
 }

@@ -55,13 +55,13 @@ func v2QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
 		queueNum = t.Named("queue_num").Let(r.CPU % b.cfg.Queues) // queue_num = smp_processor_id(); while (queue_num >= num_queues) queue_num -= num_queues;
 		t.Site("queuecommand_multi:smp_wmb").SmpWmb()             // smp_wmb();   /* matches smp_read_barrier_depends() in virtscsi_req_done */
 		if !b.is(MutWriteOutsideLock) {
-			t.Write(L.ReqVq.At(tg), queueNum) //                 tgt->req_vq = &vscsi->req_vqs[queue_num];
+			t.Site("queuecommand_multi:WRITE(req_vq)").Write(L.ReqVq.At(tg), queueNum) // tgt->req_vq = &vscsi->req_vqs[queue_num];
 		}
 	}) //                                                        }
 	t.Site("queuecommand_multi:spin_unlock(tgt_lock)").SpinUnlock(L.TgtLock.At(tg)) // spin_unlock_irqrestore(&tgt->tgt_lock, flags);
 	if b.is(MutWriteOutsideLock) {
 		t.If(idle, func() {
-			t.Write(L.ReqVq.At(tg), queueNum) // MUTANT: tgt->req_vq = &vscsi->req_vqs[queue_num]; after the unlock
+			t.Site("queuecommand_multi:WRITE(req_vq)").Write(L.ReqVq.At(tg), queueNum) // MUTANT: tgt->req_vq = &vscsi->req_vqs[queue_num]; after the unlock
 		})
 	}
 	v2Queuecommand(b, t, r, reqs, early) // return virtscsi_queuecommand(vscsi, tgt, sc);

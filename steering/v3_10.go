@@ -40,7 +40,7 @@ func v310QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
 	reqVq := v310PickVq(b, t, r)              //         struct virtio_scsi_vq *req_vq = virtscsi_pick_vq(vscsi, tgt);
 	v310Queuecommand(b, t, r, reqVq)          //         return virtscsi_queuecommand(vscsi, req_vq, sc);
 	if b.is(MutDecBeforeConsume) {
-		t.AtomicDec(b.L.Reqs.At(r.Target)) // MUTANT: atomic_dec(&tgt->reqs); once the command is on the ring
+		t.Site("queuecommand_multi:atomic_dec(reqs)").AtomicDec(b.L.Reqs.At(r.Target)) // MUTANT: atomic_dec(&tgt->reqs); once the command is on the ring
 	}
 }
 
@@ -53,7 +53,7 @@ func v310PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 	}
 	var reqs model.Reg
 	if b.is(MutSplitInc) {
-		t.AtomicInc(L.Reqs.At(tg))                                                         // MUTANT: atomic_inc(&tgt->reqs);
+		t.Site("pick_vq:atomic_inc(reqs)").AtomicInc(L.Reqs.At(tg))                        // MUTANT: atomic_inc(&tgt->reqs);
 		reqs = t.Named("reqs").Site("pick_vq:atomic_read(reqs)").AtomicRead(L.Reqs.At(tg)) // MUTANT: if (atomic_read(&tgt->reqs) > 1)
 	} else {
 		reqs = t.Named("reqs").Site("pick_vq:atomic_inc_return(reqs)").AtomicIncReturn(L.Reqs.At(tg)) // if (atomic_inc_return(&tgt->reqs) > 1)
@@ -62,8 +62,8 @@ func v310PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 		t.Set(vq, t.Named("req_vq").Site("pick_vq:ACCESS_ONCE(req_vq)").ReadOnce(L.ReqVq.At(tg))) //         vq = ACCESS_ONCE(tgt->req_vq);
 		t.Mark(MarkSteer, r.ID, vq, reqs)
 	}, func() { //                                                                                     else {
-		queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues) // queue_num = smp_processor_id(); while (queue_num >= num_queues) queue_num -= num_queues;
-		t.Write(L.ReqVq.At(tg), queueNum)                          // tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
+		queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues)      // queue_num = smp_processor_id(); while (queue_num >= num_queues) queue_num -= num_queues;
+		t.Site("pick_vq:WRITE(req_vq)").Write(L.ReqVq.At(tg), queueNum) // tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
 		t.Set(vq, queueNum)
 		t.Mark(MarkSteer, r.ID, vq, reqs)
 	}) //                                                              }

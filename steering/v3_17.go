@@ -38,11 +38,11 @@ func v317PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 	t.Site("pick_vq:spin_lock(tgt_lock)").SpinLock(L.TgtLock.At(tg))                               // spin_lock_irqsave(&tgt->tgt_lock, flags);
 	reqs := t.Named("reqs").Site("pick_vq:atomic_inc_return(reqs)").AtomicIncReturn(L.Reqs.At(tg)) // if (atomic_inc_return(&tgt->reqs) > 1)
 	t.If(model.Gt(reqs, 1), func() {
-		t.Set(vq, t.Named("req_vq").Read(L.ReqVq.At(tg))) //         vq = tgt->req_vq;
+		t.Set(vq, t.Named("req_vq").Site("pick_vq:READ(req_vq)").Read(L.ReqVq.At(tg))) //         vq = tgt->req_vq;
 		t.Mark(MarkSteer, r.ID, vq, reqs)
 	}, func() { //                                             else {
-		queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues) // queue_num = smp_processor_id(); while (queue_num >= num_queues) queue_num -= num_queues;
-		t.Write(L.ReqVq.At(tg), queueNum)                          // tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
+		queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues)      // queue_num = smp_processor_id(); while (queue_num >= num_queues) queue_num -= num_queues;
+		t.Site("pick_vq:WRITE(req_vq)").Write(L.ReqVq.At(tg), queueNum) // tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
 		t.Set(vq, queueNum)
 		t.Mark(MarkSteer, r.ID, vq, reqs)
 	}) //                                                              }

@@ -51,8 +51,8 @@ func v319PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 	t.If(model.Gt(reqs, 1), func() {
 		seq := t.Named("seq").Let(0) //                                                                      unsigned long seq;
 		body := func() {             //                                                                                  do {
-			t.Set(seq, readSeqcountBegin(t, seqc))            //                                                            seq = read_seqcount_begin(&tgt->tgt_seq);
-			t.Set(vq, t.Named("req_vq").Read(L.ReqVq.At(tg))) //                                                 vq = tgt->req_vq;
+			t.Set(seq, readSeqcountBegin(t, seqc))                                                //                                                            seq = read_seqcount_begin(&tgt->tgt_seq);
+			t.Set(vq, t.Named("req_vq").Site("pick_vq:reader READ(req_vq)").Read(L.ReqVq.At(tg))) //             vq = tgt->req_vq;
 		}
 		body()
 		if !b.is(MutNoSeqRetry) && !b.is(MutNoRetryNoCheck) {
@@ -67,8 +67,8 @@ func v319PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 		//                                                                                               /* no writes can be concurrent because of atomic_t */
 		writeSeqcountBegin(t, seqc) //                                                                   write_seqcount_begin(&tgt->tgt_seq);
 		steer := func() {
-			queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues) //                                queue_num = smp_processor_id(); while (...) queue_num -= vscsi->num_queues;
-			t.Write(L.ReqVq.At(tg), queueNum)                          //                                tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
+			queueNum := t.Named("queue_num").Let(r.CPU % b.cfg.Queues)      //                                queue_num = smp_processor_id(); while (...) queue_num -= vscsi->num_queues;
+			t.Site("pick_vq:WRITE(req_vq)").Write(L.ReqVq.At(tg), queueNum) //                          tgt->req_vq = vq = &vscsi->req_vqs[queue_num];
 			t.Set(vq, queueNum)
 			t.Mark(MarkSteer, r.ID, vq, reqs)
 		}
@@ -78,8 +78,8 @@ func v319PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 			//                                                                                           /* keep previous req_vq if a reader just arrived */
 			again := t.Named("reqs_now").Site("pick_vq:atomic_read(reqs)").AtomicRead(L.Reqs.At(tg)) //  if (unlikely(atomic_read(&tgt->reqs) > 1)) {
 			t.If(model.Gt(again, 1), func() {
-				t.Set(vq, t.Named("req_vq").Read(L.ReqVq.At(tg))) //                                             vq = tgt->req_vq;
-				t.Mark(MarkSteer, r.ID, vq, again)                //                                                            goto unlock;
+				t.Set(vq, t.Named("req_vq").Site("pick_vq:writer READ(req_vq)").Read(L.ReqVq.At(tg))) //         vq = tgt->req_vq;
+				t.Mark(MarkSteer, r.ID, vq, again)                                                    //                                                            goto unlock;
 			}, steer) //                                                                                 }
 		}
 		writeSeqcountEnd(t, seqc) //                                                              unlock: write_seqcount_end(&tgt->tgt_seq);
@@ -105,22 +105,22 @@ func readSeqcountBegin(t *model.Thread, s model.Addr) model.Reg {
 // the sequence compared with start. The returned expression is true when the reader
 // must retry.
 func readSeqcountRetry(t *model.Thread, s model.Addr, start model.Reg) model.Expr {
-	t.Site("read_seqcount_retry:smp_rmb").SmpRmb() // smp_rmb();
-	now := t.Named("seq_now").Read(s)              // return unlikely(s->sequence != start);
+	t.Site("read_seqcount_retry:smp_rmb").SmpRmb()                               // smp_rmb();
+	now := t.Named("seq_now").Site("read_seqcount_retry:READ(sequence)").Read(s) // return unlikely(s->sequence != start);
 	return model.Ne(now, start)
 }
 
 // writeSeqcountBegin is write_seqcount_begin(s): s->sequence++ (a plain increment:
 // writers are serialized by the caller), then smp_wmb().
 func writeSeqcountBegin(t *model.Thread, s model.Addr) {
-	v := t.Named("seq_w").Read(s)                   // s->sequence++;
-	t.Write(s, model.Add(v, 1))                     //
-	t.Site("write_seqcount_begin:smp_wmb").SmpWmb() // smp_wmb();
+	v := t.Named("seq_w").Site("write_seqcount_begin:READ(sequence)").Read(s) // s->sequence++;
+	t.Site("write_seqcount_begin:WRITE(sequence)").Write(s, model.Add(v, 1))  //
+	t.Site("write_seqcount_begin:smp_wmb").SmpWmb()                           // smp_wmb();
 }
 
 // writeSeqcountEnd is write_seqcount_end(s): smp_wmb(), then s->sequence++.
 func writeSeqcountEnd(t *model.Thread, s model.Addr) {
-	t.Site("write_seqcount_end:smp_wmb").SmpWmb() // smp_wmb();
-	v := t.Named("seq_w").Read(s)                 // s->sequence++;
-	t.Write(s, model.Add(v, 1))                   //
+	t.Site("write_seqcount_end:smp_wmb").SmpWmb()                           // smp_wmb();
+	v := t.Named("seq_w").Site("write_seqcount_end:READ(sequence)").Read(s) // s->sequence++;
+	t.Site("write_seqcount_end:WRITE(sequence)").Write(s, model.Add(v, 1))  //
 }

@@ -47,26 +47,26 @@ func (b *builder) addBuf(t *model.Thread, q model.Expr, req int, err model.Reg) 
 		b.publish(t, q, req, model.Const(model.Value(req)))
 		return
 	}
-	nf := t.Named("num_free").Read(b.L.NumFree.Idx(q)) //     if (vq->vq.num_free < total_sg) {
+	nf := t.Named("num_free").Site("virtqueue_add:READ(num_free)").Read(b.L.NumFree.Idx(q)) //     if (vq->vq.num_free < total_sg) {
 	t.If(model.Lt(nf, 1), func() {
 		t.Set(err, 1) //                                              return -ENOSPC;
 	}, func() { //                                                }
-		t.Write(b.L.NumFree.Idx(q), model.Sub(nf, 1))                              // vq->vq.num_free--;
-		head := t.Named("head").Read(b.L.FreeHead.Idx(q))                          // head = vq->free_head;
-		t.Site("virtqueue_add:desc").WriteOnce(b.desc(b.L.DescData, q, head), req) // vq->vring.desc[head].addr = virt_to_phys(cmd); vq->data[head] = data;
-		next := t.Named("next").Read(b.desc(b.L.DescNext, q, head))                // vq->free_head = vq->vring.desc[head].next;
-		t.Write(b.L.FreeHead.Idx(q), next)                                         //
+		t.Site("virtqueue_add:WRITE(num_free)").Write(b.L.NumFree.Idx(q), model.Sub(nf, 1))               // vq->vq.num_free--;
+		head := t.Named("head").Site("virtqueue_add:READ(free_head)").Read(b.L.FreeHead.Idx(q))           // head = vq->free_head;
+		t.Site("virtqueue_add:desc").WriteOnce(b.desc(b.L.DescData, q, head), req)                        // vq->vring.desc[head].addr = virt_to_phys(cmd); vq->data[head] = data;
+		next := t.Named("next").Site("virtqueue_add:READ(desc.next)").Read(b.desc(b.L.DescNext, q, head)) // vq->free_head = vq->vring.desc[head].next;
+		t.Site("virtqueue_add:WRITE(free_head)").Write(b.L.FreeHead.Idx(q), next)                         //
 		b.publish(t, q, req, head)
 	})
 }
 
 // publish is the end of virtqueue_add: put head in the avail ring, then expose it.
 func (b *builder) publish(t *model.Thread, q model.Expr, req int, head model.Expr) {
-	avail := t.Named("avail").Read(b.L.AvailIdx.Idx(q))                                   //  avail = vq->vring.avail->idx & (vq->vring.num - 1);
-	t.Site("virtqueue_add:avail.ring").WriteOnce(b.slot(b.L.AvailRing, q, avail), head)   //  vq->vring.avail->ring[avail] = head;
-	t.Site("virtqueue_add:virtio_wmb").SmpWmb()                                           //  virtio_wmb(vq->weak_barriers);
-	t.Site("virtqueue_add:avail.idx").WriteOnce(b.L.AvailIdx.Idx(q), model.Add(avail, 1)) //  vq->vring.avail->idx++;
-	t.Mark(MarkEnqueue, req, q)                                                           //  (the buffer is now visible to the device)
+	avail := t.Named("avail").Site("virtqueue_add:READ(avail.idx)").Read(b.L.AvailIdx.Idx(q)) //  avail = vq->vring.avail->idx & (vq->vring.num - 1);
+	t.Site("virtqueue_add:avail.ring").WriteOnce(b.slot(b.L.AvailRing, q, avail), head)       //  vq->vring.avail->ring[avail] = head;
+	t.Site("virtqueue_add:virtio_wmb").SmpWmb()                                               //  virtio_wmb(vq->weak_barriers);
+	t.Site("virtqueue_add:avail.idx").WriteOnce(b.L.AvailIdx.Idx(q), model.Add(avail, 1))     //  vq->vring.avail->idx++;
+	t.Mark(MarkEnqueue, req, q)                                                               //  (the buffer is now visible to the device)
 }
 
 // getBuf emits virtqueue_get_buf for the j-th used buffer of queue q (the interrupt
@@ -78,15 +78,15 @@ func (b *builder) getBuf(t *model.Thread, q, j int) model.Reg {
 	if !b.full() {
 		return id //                                          (lean: the entry is the token; return ret;)
 	}
-	ret := t.Named("ret").Read(b.desc(b.L.DescData, q, id)) // ret = vq->data[i];
+	ret := t.Named("ret").Site("virtqueue_get_buf:READ(data)").Read(b.desc(b.L.DescData, q, id)) // ret = vq->data[i];
 	// detach_buf(vq, i):
-	t.Site("detach_buf:desc").WriteOnce(b.desc(b.L.DescData, q, id), -1) //   vq->data[head] = NULL;
-	fh := t.Named("free_head").Read(b.L.FreeHead.At(q))                  //   vq->vring.desc[i].next = vq->free_head;
-	t.Write(b.desc(b.L.DescNext, q, id), fh)                             //
-	t.Write(b.L.FreeHead.At(q), id)                                      //   vq->free_head = head;
-	nf := t.Named("num_free").Read(b.L.NumFree.At(q))                    //   vq->vq.num_free++;
-	t.Write(b.L.NumFree.At(q), model.Add(nf, 1))                         //
-	return ret                                                           // vq->last_used_idx++; return ret;
+	t.Site("detach_buf:desc").WriteOnce(b.desc(b.L.DescData, q, id), -1)                   //   vq->data[head] = NULL;
+	fh := t.Named("free_head").Site("detach_buf:READ(free_head)").Read(b.L.FreeHead.At(q)) //   vq->vring.desc[i].next = vq->free_head;
+	t.Site("detach_buf:WRITE(desc.next)").Write(b.desc(b.L.DescNext, q, id), fh)           //
+	t.Site("detach_buf:WRITE(free_head)").Write(b.L.FreeHead.At(q), id)                    //   vq->free_head = head;
+	nf := t.Named("num_free").Site("detach_buf:READ(num_free)").Read(b.L.NumFree.At(q))    //   vq->vq.num_free++;
+	t.Site("detach_buf:WRITE(num_free)").Write(b.L.NumFree.At(q), model.Add(nf, 1))        //
+	return ret                                                                             // vq->last_used_idx++; return ret;
 }
 
 // deviceThreads creates the device side of every request virtqueue: it consumes the
@@ -97,12 +97,13 @@ func (b *builder) deviceThreads() {
 		t := b.p.Thread(deviceName(q), RoleDevice.String())
 		info := ThreadInfo{Role: RoleDevice, Index: q}
 		for i := 0; i < b.L.Slots; i++ {
-			info.IdlePCs = append(info.IdlePCs, int32(len(t.Code)))
+			idle := len(t.Code)
 			// while (vring_avail_idx(vq) == vq->last_avail_idx) wait for a kick
 			t.Await(func() model.Expr {
 				idx := t.Named("avail_idx").Site("device:READ_ONCE(avail.idx)").ReadOnce(b.L.AvailIdx.At(q))
 				return model.Gt(idx, i)
 			})
+			t.Code[idle].Idle = true
 			t.Site("device:smp_rmb").SmpRmb()                                                       // smp_rmb(): read the ring after avail->idx
 			head := t.Named("head").Site("device:avail.ring").ReadOnce(b.slot(b.L.AvailRing, q, i)) // head = avail->ring[last_avail_idx++ % num]
 			req := head
