@@ -78,6 +78,7 @@ func FormatHotplugSteps(ss []hotplug.Step) string {
 // HotplugHeader says what a hotplug trace is about.
 type HotplugHeader struct {
 	Variant, Mutant string
+	Edits           []string // ablation edits made to the program (see Trace.Edits)
 	Config          hotplug.Config
 	Model           string
 	Property        string // ID, "P6"
@@ -87,7 +88,7 @@ type HotplugHeader struct {
 
 // FromHotplug records a complete execution graph of a hotplug scenario as a trace.
 func FromHotplug(h HotplugHeader, g *model.ExecutionGraph) *Trace {
-	tr := FromExecution(Header{Variant: h.Variant, Mutant: h.Mutant, Model: h.Model, Property: h.Property,
+	tr := FromExecution(Header{Variant: h.Variant, Mutant: h.Mutant, Edits: h.Edits, Model: h.Model, Property: h.Property,
 		PropertyName: h.PropertyName, Message: h.Message}, g)
 	tr.Config = Config{}
 	tr.Hotplug = HotplugConfigOf(h.Config)
@@ -106,7 +107,7 @@ func (tr *Trace) HotplugScenario() (*hotplug.Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trace hotplug configuration: %v", err)
 	}
-	return hotplug.Build(hotplugName(tr.Variant, tr.Mutant), cfg)
+	return tr.buildHotplug(cfg)
 }
 
 func hotplugName(variant, mutant string) string {
@@ -172,12 +173,11 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	name := hotplugName(tr.Variant, tr.Mutant)
 	cfg := rp.Hotplug.Config
 	st.Original = hotplugSize(cfg, rp.Graph)
 	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps}
 	violates := func(c hotplug.Config) bool {
-		sc, err := hotplug.Build(name, c)
+		sc, err := tr.buildHotplug(c)
 		if err != nil || len(sc.Program.Threads) == 0 {
 			return false // a trace needs at least one thread
 		}
@@ -203,7 +203,7 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 			}
 		}
 	}
-	sc, err := hotplug.Build(name, cfg)
+	sc, err := tr.buildHotplug(cfg)
 	if err != nil {
 		return nil, st, err
 	}
@@ -226,7 +226,7 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 		return tr, st, nil
 	}
 	st.Minimized = bestSize
-	out := FromHotplug(HotplugHeader{Variant: tr.Variant, Mutant: tr.Mutant, Config: cfg, Model: tr.Model,
+	out := FromHotplug(HotplugHeader{Variant: tr.Variant, Mutant: tr.Mutant, Edits: tr.Edits, Config: cfg, Model: tr.Model,
 		Property: tr.Property, PropertyName: tr.Name, Message: bestMsg}, best)
 	return out, st, nil
 }

@@ -90,7 +90,7 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 	only := []string{tr.Property}
 	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps}
 	violates := func(c steering.Config) bool {
-		sc, err := steering.Build(tr.Variant, tr.Mutant, c)
+		sc, err := tr.buildSteering(c)
 		if err != nil {
 			return false
 		}
@@ -122,14 +122,14 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 	}
 	st.Minimized = bestSize
 	p, _ := properties.Lookup(tr.Property)
-	out := FromExecution(Header{Variant: tr.Variant, Mutant: tr.Mutant, Config: cfg, Model: tr.Model,
+	out := FromExecution(Header{Variant: tr.Variant, Mutant: tr.Mutant, Edits: tr.Edits, Config: cfg, Model: tr.Model,
 		Property: p.ID, PropertyName: p.Name, Message: bestMsg}, best)
 	return out, st, nil
 }
 
 // smallestExecution explores cfg and keeps the violating execution of the least size.
 func smallestExecution(tr *Trace, m model.Consistency, cfg steering.Config, opts model.Options, st *Stats) (*model.ExecutionGraph, string, Size, error) {
-	sc, err := steering.Build(tr.Variant, tr.Mutant, cfg)
+	sc, err := tr.buildSteering(cfg)
 	if err != nil {
 		return nil, "", Size{}, err
 	}

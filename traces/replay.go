@@ -2,6 +2,7 @@ package traces
 
 import (
 	"fmt"
+	"github.com/steercheck/steercheck/ablation"
 
 	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/hotplug"
@@ -29,7 +30,45 @@ func (tr *Trace) Scenario() (*steering.Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trace configuration: %v", err)
 	}
-	return steering.Build(tr.Variant, tr.Mutant, cfg)
+	return tr.buildSteering(cfg)
+}
+
+// buildSteering builds the trace's variant and mutant at cfg, with the trace's edits.
+func (tr *Trace) buildSteering(cfg steering.Config) (*steering.Scenario, error) {
+	sc, err := steering.Build(tr.Variant, tr.Mutant, cfg)
+	if err != nil || len(tr.Edits) == 0 {
+		return sc, err
+	}
+	p, err := tr.editedProgram(sc.Program)
+	if err != nil {
+		return nil, err
+	}
+	edited := *sc
+	edited.Program = p
+	return &edited, nil
+}
+
+// buildHotplug builds the trace's hotplug variant at cfg, with the trace's edits.
+func (tr *Trace) buildHotplug(cfg hotplug.Config) (*hotplug.Scenario, error) {
+	sc, err := hotplug.Build(hotplugName(tr.Variant, tr.Mutant), cfg)
+	if err != nil || len(tr.Edits) == 0 {
+		return sc, err
+	}
+	p, err := tr.editedProgram(sc.Program)
+	if err != nil {
+		return nil, err
+	}
+	edited := *sc
+	edited.Program = p
+	return &edited, nil
+}
+
+func (tr *Trace) editedProgram(p *model.Program) (*model.Program, error) {
+	es, err := ablation.ParseEdits(tr.Edits)
+	if err != nil {
+		return nil, err
+	}
+	return ablation.Apply(p, es)
 }
 
 // Replay rebuilds the scenario, re-executes exactly the recorded execution, checks

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/steercheck/steercheck/ablation"
 	"io"
 	"os"
 	"strconv"
@@ -30,7 +31,10 @@ type Trace struct {
 	Tool    string `json:"tool"`
 	Variant string `json:"variant"`
 	Mutant  string `json:"mutant,omitempty"`
-	Config  Config `json:"config"`
+	// Edits, when present, are the ablation edits (ablation.Edit spellings) made to the
+	// variant's program before it ran: a witness of `steercheck barriers`.
+	Edits  []string `json:"edits,omitempty"`
+	Config Config   `json:"config"`
 	// Hotplug, when present, makes this a hotplug trace (see HotplugConfig); steering
 	// traces leave it out.
 	Hotplug   *HotplugConfig `json:"hotplug,omitempty"`
@@ -125,6 +129,7 @@ func parseRef(p *model.Program, s string, loc model.LocID) (model.EventRef, erro
 // Header says what a trace is about.
 type Header struct {
 	Variant, Mutant string
+	Edits           []string // ablation edits made to the program (see Trace.Edits)
 	Config          steering.Config
 	Model           string
 	Property        string // ID
@@ -136,7 +141,7 @@ type Header struct {
 func FromExecution(h Header, g *model.ExecutionGraph) *Trace {
 	p := g.Prog
 	tr := &Trace{Format: Format, Version: Version, Tool: "steercheck " + ToolVersion,
-		Variant: h.Variant, Mutant: h.Mutant, Config: ConfigOf(h.Config), Model: h.Model,
+		Variant: h.Variant, Mutant: h.Mutant, Edits: h.Edits, Config: ConfigOf(h.Config), Model: h.Model,
 		Property: h.Property, Name: h.PropertyName, Message: h.Message}
 	for t, th := range p.Threads {
 		out := Thread{Name: th.Name, Kind: th.Kind, Status: g.Status(t).String(), Events: []Event{}}
@@ -219,6 +224,9 @@ func Unmarshal(data []byte) (*Trace, error) {
 		return nil, fmt.Errorf("%w: no memory model", ErrNotATrace)
 	case len(tr.Threads) == 0:
 		return nil, fmt.Errorf("%w: no threads", ErrNotATrace)
+	}
+	if _, err := ablation.ParseEdits(tr.Edits); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotATrace, err)
 	}
 	return &tr, nil
 }
