@@ -2,7 +2,7 @@
 GO ?= go
 BENCHTIME ?= 1x
 
-.PHONY: run test bench lint fuzz build verdicts proptest
+.PHONY: run test bench lint fuzz build verdicts barriers proptest
 
 # The main job on built-in defaults: every variant under every memory model.
 run:
@@ -38,6 +38,10 @@ fuzz:
 # Regenerate docs/VERDICTS.md (a test fails when it is stale).
 verdicts:
 	$(GO) run ./cmd/steercheck verdicts -o docs/VERDICTS.md
+
+# docs/BARRIERS.md, docs/barriers/ (witnesses) and docs/litmus/ (exported patterns).
+barriers:
+	$(GO) run ./cmd/steercheck barriers --doc docs/BARRIERS.md
 
 # Property tests with larger budgets than CI's -short runs.
 proptest:

@@ -12,12 +12,12 @@ type Kind uint8
 
 // Annotation kinds.
 const (
-	Fence       Kind = iota + 1 // a barrier: removed
-	LockPair                    // spin_lock … spin_unlock: both removed
-	OrderedRMW                  // a fully ordered, acquire or release RMW: made relaxed
-	AcquireLoad                 // smp_load_acquire: made READ_ONCE
-	ReleaseStore                // smp_store_release: made WRITE_ONCE
-	Once                        // a ONCE access: made plain
+	Fence        Kind = iota + 1 // a barrier: removed
+	LockPair                     // spin_lock … spin_unlock: both removed
+	OrderedRMW                   // a fully ordered, acquire or release RMW: made relaxed
+	AcquireLoad                  // smp_load_acquire: made READ_ONCE
+	ReleaseStore                 // smp_store_release: made WRITE_ONCE
+	Once                         // a ONCE access: made plain
 )
 
 // Weakening says in words what the ablation of an annotation of kind k does.

@@ -31,6 +31,7 @@ func commands() []command {
 		{"export-litmus", "write a scenario's steering critical section as a C litmus test for herd7", runExportLitmus},
 		{"list", "list variants, mutants, memory models and properties", runList},
 		{"verdicts", "regenerate docs/VERDICTS.md: every variant and mutant under every model", runVerdicts},
+		{"barriers", "which barrier, lock and ONCE each variant needs under which model (docs/BARRIERS.md)", runBarriers},
 	}
 }
 

@@ -195,8 +195,16 @@ var fingerprintDirs = []string{"model", "barriers", "steering", "properties", "h
 // change to those packages without `make verdicts` fails the tests (cheaply, without
 // re-running the whole matrix).
 func SourceFingerprint(root string) (string, error) {
+	return SourceFingerprintOf(root, fingerprintDirs)
+}
+
+// barriersFingerprintDirs are the packages whose code decides docs/BARRIERS.md.
+var barriersFingerprintDirs = append([]string{"ablation", "requirements", "traces", "litmus"}, fingerprintDirs...)
+
+// SourceFingerprintOf hashes the non-test Go files of dirs under root.
+func SourceFingerprintOf(root string, dirs []string) (string, error) {
 	h := sha256.New()
-	for _, d := range fingerprintDirs {
+	for _, d := range dirs {
 		entries, err := os.ReadDir(filepath.Join(root, d))
 		if err != nil {
 			return "", err

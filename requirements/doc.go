@@ -1,0 +1,25 @@
+// Package requirements finds which ordering annotations (barriers, locks, ONCE
+// accesses, acquire/release and fully ordered atomics) each variant needs, under which
+// memory model, and writes docs/BARRIERS.md from the results.
+//
+// For each variant (Subject) at a small fixed configuration, Ablate weakens every
+// annotation alone (package ablation) and checks the result under sc, tso, lkmm,
+// lkmm-alpha and armv8: required (a property breaks; the witness is minimized,
+// saved and replayed), not required (the exploration completed and every property
+// held) or undecided. Under the weak models the explorations enumerate the executions
+// without po∪rf cycles (model.Options.AcyclicOnly) and are complete only when the
+// model's local order proves no cycle consistent; otherwise an entry without a
+// violation stays undecided, never "not required".
+//
+// Sufficient searches minimal sets of annotations that keep every property (greedy
+// descents in several orders, sound under monotonicity, with a check budget it
+// reports when hit). FindRepairs tries, for a model under
+// which a variant fails, each single barrier of a menu at each site of the
+// submitting CPUs' code. Generate writes the document; its source fingerprint makes
+// a test fail when the document is stale.
+//
+// Files: subject.go (a variant and one check), ablate.go (the table), sufficient.go,
+// repair.go, witness.go (minimized witnesses), report.go (Markdown and the review
+// questions of seed 003), generate.go (the whole document), litmus.go (exported
+// witness patterns).
+package requirements

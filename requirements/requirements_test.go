@@ -1,0 +1,65 @@
+package requirements
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/steercheck/steercheck/ablation"
+	"github.com/steercheck/steercheck/model"
+)
+
+// The checker finds what a barrier is for: without queuecommand_multi's tgt_lock the
+// two submitters race on req_vq, and the saved witness replays.
+func TestLockPairIsRequiredWithAReplayingWitness(t *testing.T) {
+	s, err := NewSubject("v2-2012")
+	require.NoError(t, err)
+	base, err := s.Check(nil, "sc", DefaultBudget)
+	require.NoError(t, err)
+	require.Equal(t, Holds, base.Verdict, "v2-2012 keeps every property under sc")
+
+	o, err := s.Check([]ablation.Edit{{Op: ablation.Weaken, Site: "queuecommand_multi:spin_lock(tgt_lock)"}}, "sc", DefaultBudget)
+	require.NoError(t, err)
+	require.Equal(t, Violated, o.Verdict)
+	w, err := saveWitness(t.TempDir(), "w.json", o.Trace)
+	require.NoError(t, err)
+	assert.True(t, w.Replays, "the minimized witness violates %s again when replayed", o.Property)
+	assert.Equal(t, "w.txt", w.Rendering)
+
+	// Removing smp_wmb alone breaks nothing under sc: the exploration completes.
+	o, err = s.Check([]ablation.Edit{{Op: ablation.Weaken, Site: "queuecommand_multi:smp_wmb"}}, "sc", DefaultBudget)
+	require.NoError(t, err)
+	assert.Equal(t, Holds, o.Verdict)
+	assert.Positive(t, o.Executions)
+}
+
+// Under a weak model, a run that did not enumerate executions with po∪rf cycles is
+// never reported as not required.
+func TestWeakModelsWithoutCyclesAreUndecided(t *testing.T) {
+	s, err := NewSubject("single")
+	require.NoError(t, err)
+	tab, err := Ablate(s, []string{"lkmm"}, DefaultBudget)
+	require.NoError(t, err)
+	require.NotEmpty(t, tab.Annotations)
+	for i, a := range tab.Annotations {
+		c := tab.Cells[i][0]
+		if c.Outcome.Reason == model.CyclesSkipped {
+			assert.Equal(t, Undecided, c.Status, a.Name())
+		}
+		if c.Status == NotRequired {
+			assert.True(t, c.Outcome.Reason == model.Exhausted, a.Name())
+		}
+	}
+}
+
+func TestBadSubjectAndSite(t *testing.T) {
+	_, err := NewSubject("v9")
+	assert.ErrorContains(t, err, `unknown variant "v9"`)
+	s, err := NewSubject("single")
+	require.NoError(t, err)
+	_, err = s.Check([]ablation.Edit{{Op: ablation.Weaken, Site: "nowhere"}}, "sc", DefaultBudget)
+	assert.ErrorContains(t, err, `no site "nowhere"`)
+	_, err = s.Check(nil, "power9", DefaultBudget)
+	assert.ErrorContains(t, err, "unknown memory model")
+}

@@ -1,0 +1,183 @@
+package requirements
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/steercheck/steercheck/ablation"
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/hotplug"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/properties"
+	"github.com/steercheck/steercheck/steering"
+	"github.com/steercheck/steercheck/traces"
+)
+
+// Subject is one variant under analysis, at the configuration its results are stated
+// for: a steering variant (properties P1–P5) or a hotplug variant (P6–P10).
+type Subject struct {
+	Variant string
+	steer   *steering.Scenario
+	hot     *hotplug.Scenario
+}
+
+// SteeringConfig is the configuration steering variants are analysed at: two CPUs
+// submitting one request each to one target over two queues, so that the second
+// submission may be steered while the first is in flight. Small enough that sc and
+// tso explorations complete for every ablation.
+func SteeringConfig() steering.Config {
+	return steering.Config{CPUs: 2, Targets: 1, Queues: 2,
+		Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 1, Target: 0}}}
+}
+
+// HotplugConfig is the configuration hotplug variants are analysed at: the hotplug
+// package's default (a request in flight while the last CPU of its queue goes offline
+// and comes back).
+func HotplugConfig() hotplug.Config { return hotplug.DefaultConfig() }
+
+// NewSubject builds variant at the analysis configuration.
+func NewSubject(variant string) (*Subject, error) {
+	for _, v := range hotplug.Variants() {
+		if v == variant {
+			sc, err := hotplug.Build(variant, HotplugConfig())
+			if err != nil {
+				return nil, err
+			}
+			return &Subject{Variant: variant, hot: sc}, nil
+		}
+	}
+	sc, err := steering.Build(variant, "", SteeringConfig())
+	if err != nil {
+		return nil, fmt.Errorf("unknown variant %q (have: %s, %s)", variant,
+			strings.Join(steering.VariantNames(), ", "), strings.Join(hotplug.Variants(), ", "))
+	}
+	return &Subject{Variant: variant, steer: sc}, nil
+}
+
+// Program is the variant's program, unedited.
+func (s *Subject) Program() *model.Program {
+	if s.hot != nil {
+		return s.hot.Program
+	}
+	return s.steer.Program
+}
+
+// Config describes the analysis configuration in words.
+func (s *Subject) Config() string {
+	if s.hot != nil {
+		c := traces.HotplugConfigOf(s.hot.Config)
+		return fmt.Sprintf("topology %q, %d queues (spread %s), requests from CPUs %s, hotplug steps %s",
+			c.Topology, c.Queues, c.Spread, c.Requests, c.Steps)
+	}
+	c := traces.ConfigOf(s.steer.Config)
+	ring := "room for every request"
+	if c.RingSize > 0 {
+		ring = fmt.Sprintf("%d descriptors", c.RingSize)
+	}
+	return fmt.Sprintf("%d CPUs, %d target(s), %d queues, requests (cpu:target) %s, ring %s, kick failure %v",
+		c.CPUs, c.Targets, c.Queues, c.Requests, ring, c.KickFailure)
+}
+
+// Budget bounds one check. Steps make the cut reproducible; weak models (those that
+// allow po ∪ rf cycles) are explored without cycles (model.Options.AcyclicOnly).
+type Budget struct {
+	MaxSteps     int64 // per check, for sc and tso
+	WeakMaxSteps int64 // per check, for lkmm, lkmm-alpha and armv8
+}
+
+// DefaultBudget is what `make barriers` uses.
+var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000}
+
+// Verdict is a check's three-valued outcome.
+type Verdict uint8
+
+// Verdicts.
+const (
+	Holds    Verdict = iota + 1 // the exploration completed; every property held
+	Violated                    // some execution broke a property
+	Unknown                     // a budget ran out first, or cycles were not enumerated
+)
+
+func (v Verdict) String() string { return [...]string{"?", "holds", "violated", "unknown"}[v] }
+
+// Outcome is what one check of an edited program found.
+type Outcome struct {
+	Verdict    Verdict
+	Property   string // the broken property's ID and name, "P2 one-queue"
+	Message    string
+	Executions int64
+	Elapsed    time.Duration
+	Reason     model.StopReason
+	Trace      *traces.Trace // the violating execution (not minimized)
+}
+
+// Note says why an outcome is unknown, or how much was explored.
+func (o Outcome) Note() string {
+	switch o.Verdict {
+	case Unknown:
+		if o.Reason == model.CyclesSkipped {
+			return fmt.Sprintf("no violation in %d executions without a po∪rf cycle; executions with one not enumerated", o.Executions)
+		}
+		return fmt.Sprintf("%s after %d executions", o.Reason, o.Executions)
+	case Holds:
+		return fmt.Sprintf("%d executions, complete", o.Executions)
+	}
+	return o.Message
+}
+
+// Check runs the variant with edits under the named model.
+func (s *Subject) Check(edits []ablation.Edit, modelName string, b Budget) (Outcome, error) {
+	m, err := barriers.New(modelName)
+	if err != nil {
+		return Outcome{}, err
+	}
+	p, err := ablation.Apply(s.Program(), edits)
+	if err != nil {
+		return Outcome{}, err
+	}
+	opts := model.Options{MaxSteps: b.MaxSteps}
+	if pc, ok := m.(model.PorfCyclic); ok && pc.PorfCycles() {
+		opts = model.Options{MaxSteps: b.WeakMaxSteps, AcyclicOnly: true}
+	}
+	spelled := ablation.Strings(edits)
+	var o Outcome
+	if s.hot != nil {
+		sc := *s.hot
+		sc.Program = p
+		rep := hotplug.Verify(&sc, m, opts)
+		o.Executions, o.Elapsed, o.Reason = rep.Result.Executions, rep.Result.Elapsed, rep.Result.Reason
+		switch rep.Verdict {
+		case hotplug.Violated:
+			v := rep.Violation
+			o.Verdict, o.Property, o.Message = Violated, v.Property.String(), v.Message
+			o.Trace = traces.FromHotplug(traces.HotplugHeader{Variant: s.Variant, Edits: spelled, Config: sc.Config,
+				Model: modelName, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, rep.Graph)
+		case hotplug.Holds:
+			o.Verdict = Holds
+		default:
+			o.Verdict = Unknown
+		}
+		return o, nil
+	}
+	sc := *s.steer
+	sc.Program = p
+	rep := properties.Verify(&sc, m, opts, nil)
+	o.Executions, o.Elapsed, o.Reason = rep.Result.Executions, rep.Result.Elapsed, rep.Result.Reason
+	switch rep.Verdict {
+	case properties.Violated:
+		v := rep.Violation
+		o.Verdict, o.Property, o.Message = Violated, v.Property.ID+" "+v.Property.Name, v.Message
+		o.Trace = traces.FromExecution(traces.Header{Variant: s.Variant, Edits: spelled, Config: sc.Config,
+			Model: modelName, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, rep.Graph)
+	case properties.Holds:
+		o.Verdict = Holds
+	default:
+		o.Verdict = Unknown
+	}
+	return o, nil
+}
+
+// cyclesSkipped is the stop reason of a weak-model run that enumerated every
+// execution without a po∪rf cycle and no other.
+const cyclesSkipped = model.CyclesSkipped
