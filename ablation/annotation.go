@@ -44,8 +44,6 @@ type Annotation struct {
 	Site   string // the site name; for a lock pair, the spin_lock site
 	Unlock string // for a lock pair, the spin_unlock site
 	Kind   Kind
-	// Instances counts the instructions the site names, over all threads.
-	Instances int
 }
 
 // Name is how reports print the annotation: the site, or for a lock pair
@@ -117,7 +115,6 @@ func Annotations(p *model.Program) []Annotation {
 				a = &Annotation{Site: in.Site, Kind: k}
 				bySite[in.Site] = a
 			}
-			a.Instances++
 		}
 	}
 	out := make([]Annotation, 0, len(bySite))

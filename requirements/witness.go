@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/traces"
 )
 
@@ -15,7 +14,6 @@ type Witness struct {
 	Trace     string // path of the JSON trace, relative to the report's directory
 	Rendering string // path of its CPU-column rendering
 	Replays   bool   // the saved trace replays and violates its property again
-	Size      string // events and requests of the saved execution
 }
 
 // minimizeBudget bounds the shrinking of one witness.
@@ -51,21 +49,10 @@ func saveWitness(root, rel string, tr *traces.Trace) (*Witness, error) {
 		return nil, fmt.Errorf("witness %s does not replay: %v", rel, err)
 	}
 	w.Replays = r.Reproduced
-	var hl []model.EventRef
-	events := 0
-	for t := range r.Graph.Threads {
-		events += len(r.Graph.Threads[t].Events)
-	}
-	for _, v := range r.Violations {
-		if v.Property.ID == final.Property {
-			hl = v.Events
-		}
-	}
-	w.Size = fmt.Sprintf("%d events", events)
 	txt := strings.TrimSuffix(rel, ".json") + ".txt"
 	head := fmt.Sprintf("%s %s under %s, with: %s\n%s\n\n", final.Property, final.Name, final.Model,
 		strings.Join(final.Edits, "; "), final.Message)
-	if err := os.WriteFile(filepath.Join(root, txt), []byte(head+traces.Render(r.Graph, hl)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, txt), []byte(head+traces.Render(r.Graph, r.Highlight(final.Property))), 0o644); err != nil {
 		return nil, err
 	}
 	w.Rendering = txt

@@ -71,6 +71,18 @@ func (tr *Trace) editedProgram(p *model.Program) (*model.Program, error) {
 	return ablation.Apply(p, es)
 }
 
+// Highlight is the events of the replayed execution that break property id (for
+// Render and DOT), or nil when it holds there.
+func (r *Replayed) Highlight(id string) []model.EventRef {
+	var hl []model.EventRef
+	for _, v := range r.Violations {
+		if v.Property.ID == id {
+			hl = v.Events
+		}
+	}
+	return hl
+}
+
 // Replay rebuilds the scenario, re-executes exactly the recorded execution, checks
 // that the trace's memory model allows it, and re-checks every property. An error
 // means the trace does not describe an execution of this steercheck's model of the

@@ -218,13 +218,7 @@ func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir 
 		return
 	}
 	if r, err := final.Replay(); err == nil {
-		var hl []model.EventRef
-		for _, rv := range r.Violations {
-			if rv.Property.ID == final.Property {
-				hl = rv.Events
-			}
-		}
-		text := traces.Render(r.Graph, hl)
+		text := traces.Render(r.Graph, r.Highlight(final.Property))
 		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(final.Property+" "+final.Name+": "+final.Message+"\n\n"+text), 0o644); err != nil {
 			j.err = err
 			return

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/steercheck/steercheck/linearize"
-	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/traces"
 )
 
@@ -47,12 +46,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "%s: %v", pos[0], err)
 	}
-	var hl []model.EventRef
-	for _, v := range r.Violations {
-		if v.Property.ID == tr.Property {
-			hl = v.Events
-		}
-	}
+	hl := r.Highlight(tr.Property)
 	switch *format {
 	case "dot":
 		fmt.Fprint(stdout, traces.DOT(r.Graph, hl))

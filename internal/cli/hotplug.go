@@ -318,7 +318,7 @@ func runHotplugJob(j *hjob, opts model.Options, only []string, dir string, save 
 	}
 	if r, err := final.Replay(); err == nil {
 		text := final.Property + " " + final.Name + ": " + final.Message + "\n\n" + hotplugHeader(r.Hotplug) + "\n" +
-			traces.Render(r.Graph, highlight(r, final.Property))
+			traces.Render(r.Graph, r.Highlight(final.Property))
 		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(text), 0o644); err != nil {
 			j.err = err
 			return
@@ -333,16 +333,6 @@ func hotplugHeader(sc *hotplug.Scenario) string {
 }
 
 // highlight lists the events of the replayed violation of property id.
-func highlight(r *traces.Replayed, id string) []model.EventRef {
-	var hl []model.EventRef
-	for _, v := range r.Violations {
-		if v.Property.ID == id {
-			hl = v.Events
-		}
-	}
-	return hl
-}
-
 func printHotplugTable(stdout io.Writer, jobs []*hjob) int {
 	rows := make([]tableRow, len(jobs))
 	for i, j := range jobs {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/traces"
 )
 
@@ -35,13 +34,7 @@ func runReplay(args []string, stdout, stderr io.Writer) int {
 		} else {
 			fmt.Fprintf(stdout, "%s under %s, %s\n\n", name, tr.Model, r.Scenario.Config)
 		}
-		var hl []model.EventRef
-		for _, v := range r.Violations {
-			if v.Property.ID == tr.Property {
-				hl = v.Events
-			}
-		}
-		fmt.Fprintln(stdout, traces.Render(r.Graph, hl))
+		fmt.Fprintln(stdout, traces.Render(r.Graph, r.Highlight(tr.Property)))
 	}
 	if r.Reproduced {
 		for _, v := range r.Violations {
