@@ -29,5 +29,7 @@
 //   - replay.go    Choices and Replay: rebuild an execution from its choices
 //   - walk.go      random walks under SC (uniform and PCT schedulers)
 //   - slice.go     Program.Slice: a program's critical section
+//   - pattern.go   PatternOf: one execution as straight-line code (for litmus export);
+//     Program.RunThread: one thread's path for given read values
 //   - naive.go     the naive interleaving explorer (test oracle)
 package model

@@ -21,5 +21,6 @@
 // Files: subject.go (a variant and one check), ablate.go (the table), sufficient.go,
 // repair.go, witness.go (minimized witnesses), report.go (Markdown and the review
 // questions of seed 003), generate.go (the whole document), litmus.go (exported
-// witness patterns).
+// critical sections), pattern.go (each required annotation's witness as a pair of
+// straight-line litmus tests, weakened and as written, with our runner's verdicts).
 package requirements

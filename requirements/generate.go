@@ -57,17 +57,35 @@ Weakening: a fence is removed; a lock and its unlock are removed together; a ful
 		describeSteering(), b.MaxSteps, b.WeakMaxSteps, maxSetChecks, roundDuration(time.Since(start)), workers())
 	doc.Write(body.Bytes())
 	doc.WriteString("## Litmus tests for herd7\n\n")
-	doc.WriteString("For every required annotation whose weakening changes the submitting CPUs' steering critical sections, docs/litmus/ holds those sections with the annotation weakened (`VARIANT_ANNOTATION.litmus`) and as written (`VARIANT_written.litmus`), in the kernel's C litmus format, with `exists (true)` and a `locations` list so herd7 prints every final state. Beside each, `.steercheck` records our runner's output under each model that requires the annotation and the final states only the weakened sections allow. Run `herd7 -conf linux-kernel.cfg FILE` to compare.\n\n")
+	doc.WriteString("For every required annotation, docs/litmus/ holds its witness as a pair of C litmus tests in the kernel's format: the witness's events, thread by thread, as straight-line code with the annotation weakened (`VARIANT_ANNOTATION_witness.litmus`), and the same path through the code as written (`..._witness_written.litmus`). Spin-waits become their final iteration, loops their iterations, computed addresses constants (each test names the address dependencies this loses); data and control dependencies are kept. The `exists` clause is the outcome the witness reached. Beside them, `.steercheck` records our runner's observation for both under every model. Run `herd7 -conf linux-kernel.cfg FILE` to compare: under a model that needs the annotation, the weakened test should say Sometimes, and the written one Never when the annotation alone forbids the witness's outcome.\n\n")
+	doc.WriteString("For steering variants, when the annotation lies in the submitting CPUs' critical sections, those sections are also exported with it weakened (`VARIANT_ANNOTATION.litmus`) and as written (`VARIANT_written.litmus`), with `exists (true)` so herd7 prints every final state.\n\n")
 	if len(patterns) == 0 {
 		doc.WriteString("No required annotation.\n")
 	}
 	for i, p := range patterns {
-		if p.File == "" {
-			fmt.Fprintf(&doc, "- %s `%s`: not exported: %s.\n", patternVariant[i], p.Annotation, p.Note)
-			continue
+		var parts []string
+		if w := p.Witness; w != nil {
+			var says []string
+			for _, c := range []struct {
+				what   string
+				models []string
+			}{{"the code as written forbids the outcome under ", w.Forbids}, {"allows it too under ", w.Allowed}, {"our runner's budget ran out on the written test under ", w.Unsettled}} {
+				if len(c.models) > 0 {
+					says = append(says, c.what+strings.Join(c.models, ", "))
+				}
+			}
+			parts = append(parts, fmt.Sprintf("witness (%s) [weakened](%s), [as written](%s), [our verdicts](%s): %s", w.Model,
+				w.File, w.Written, w.Verdicts, strings.Join(says, "; ")))
+			if len(w.Lost) > 0 {
+				parts = append(parts, fmt.Sprintf("%d address dependenc%s not carried", len(w.Lost), plural(len(w.Lost), "y", "ies")))
+			}
 		}
-		fmt.Fprintf(&doc, "- %s `%s`: [%s](%s), [our verdicts](%s): %s.\n", patternVariant[i], p.Annotation,
-			filepath.Base(p.File), p.File, p.Verdicts, strings.Join(p.Differs, "; "))
+		if p.File != "" {
+			parts = append(parts, fmt.Sprintf("critical sections [%s](%s), [our verdicts](%s): %s", filepath.Base(p.File), p.File, p.Verdicts, strings.Join(p.Differs, "; ")))
+		} else if p.Note != "" {
+			parts = append(parts, "critical sections not exported: "+p.Note)
+		}
+		fmt.Fprintf(&doc, "- %s `%s`: %s.\n", patternVariant[i], p.Annotation, strings.Join(parts, "; "))
 	}
 	return doc.String(), nil
 }
@@ -82,3 +100,10 @@ func describeSteering() string {
 }
 
 func roundDuration(d time.Duration) time.Duration { return d.Round(time.Second) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

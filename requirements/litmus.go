@@ -23,22 +23,29 @@ type Pattern struct {
 	// the written ones do not.
 	Differs []string
 	Note    string // why it was not exported, or what the comparison shows
+	// Witness is the export of the annotation's witness as straight-line code
+	// (pattern.go), for every required annotation with a witness.
+	Witness *WitnessLitmus
 }
 
 // exportPatterns writes docs/litmus/<variant>/ for every annotation some model
-// requires. Hotplug variants have no critical section in the litmus format.
+// requires: its witness as straight-line code (pattern.go) and, for steering
+// variants, the submitting CPUs' critical sections with it weakened. Hotplug
+// variants have no critical section in the litmus format.
 func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 	t := an.Table
 	s := t.Subject
-	if s.steer == nil {
-		return nil, nil
-	}
 	dir := filepath.Join("litmus", slug(s.Variant))
 	name := func(suffix string) string {
 		return strings.NewReplacer(".", "_", "-", "_").Replace(s.Variant) + "_" + suffix
 	}
-	base := s.steer.CriticalSections(s.Program(), name("written"))
-	baseText, baseErr := litmus.Export(base, name("written"), "")
+	var base *model.Program
+	var baseText string
+	var baseErr error
+	if s.steer != nil {
+		base = s.steer.CriticalSections(s.Program(), name("written"))
+		baseText, baseErr = litmus.Export(base, name("written"), "")
+	}
 	var out []Pattern
 	for i, a := range t.Annotations {
 		var models []string
@@ -51,14 +58,24 @@ func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 			continue
 		}
 		pt := Pattern{Annotation: a.Name()}
+		id := name(strings.ReplaceAll(slug(a.Name()), "-", "_"))
+		w, err := exportWitness(a, t.Cells[i], t.Models, root, dir, id)
+		if err != nil {
+			return nil, err
+		}
+		pt.Witness = w
+		if s.steer == nil {
+			pt.Note = "a hotplug variant has no steering critical section"
+			out = append(out, pt)
+			continue
+		}
 		p, err := ablation.Apply(s.Program(), []ablation.Edit{{Op: ablation.Weaken, Site: a.Site}})
 		if err != nil {
 			return nil, err
 		}
-		id := name(strings.ReplaceAll(slug(a.Name()), "-", "_"))
 		weak := s.steer.CriticalSections(p, id)
 		if weak.String() == strings.Replace(base.String(), name("written"), id, 1) {
-			pt.Note = "outside the submitting CPUs' critical sections: its witness runs through the device and interrupt code (spin-waits, computed addresses), which the litmus format cannot express"
+			pt.Note = "outside the submitting CPUs' critical sections"
 			out = append(out, pt)
 			continue
 		}
@@ -105,7 +122,7 @@ func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 		}
 		out = append(out, pt)
 	}
-	if baseErr == nil && len(out) > 0 {
+	if base != nil && baseErr == nil && len(out) > 0 {
 		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
 			return nil, err
 		}

@@ -1,6 +1,8 @@
 package requirements
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +64,35 @@ func TestBadSubjectAndSite(t *testing.T) {
 	assert.ErrorContains(t, err, `no site "nowhere"`)
 	_, err = s.Check(nil, "power9", DefaultBudget)
 	assert.ErrorContains(t, err, "unknown memory model")
+}
+
+// The witness of a required barrier, exported as straight-line litmus tests, shows
+// the barrier's job on its own: without the device's smp_rmb the pattern's outcome
+// (the device reads an empty ring slot after seeing the new avail.idx) is reachable
+// under lkmm, and through the code as written it is not.
+func TestWitnessPatternShowsTheMissingBarrier(t *testing.T) {
+	s, err := NewSubject("v3.10")
+	require.NoError(t, err)
+	o, err := s.Check([]ablation.Edit{{Op: ablation.Weaken, Site: "device:smp_rmb"}}, "lkmm", DefaultBudget)
+	require.NoError(t, err)
+	require.Equal(t, Violated, o.Verdict)
+	root := t.TempDir()
+	w, err := saveWitness(root, "barriers/w.json", o.Trace)
+	require.NoError(t, err)
+	a := ablation.Annotation{Site: "device:smp_rmb", Kind: ablation.Fence}
+	x, err := exportWitness(a, []Cell{{Status: Required, Witness: w}}, []string{"lkmm"}, root, "litmus", "v3_10_device_smp_rmb")
+	require.NoError(t, err)
+	require.NotNil(t, x)
+	assert.Equal(t, "lkmm", x.Model)
+	assert.Contains(t, x.Forbids, "lkmm")
+	assert.NotContains(t, x.Forbids, "sc", "under sc the weakened pattern's outcome is not reachable either")
+	for _, f := range []string{x.File, x.Written, x.Verdicts} {
+		assert.FileExists(t, filepath.Join(root, f))
+	}
+	text, err := os.ReadFile(filepath.Join(root, x.Written))
+	require.NoError(t, err)
+	r, err := runText("written", string(text), "lkmm")
+	require.NoError(t, err)
+	assert.Equal(t, "Never", r.Observation())
+	assert.NotContains(t, string(text), "await", "straight-line code only")
 }

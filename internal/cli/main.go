@@ -28,7 +28,7 @@ func commands() []command {
 		{"litmus", "run C litmus tests (the kernel's format) and print herd7-style verdicts", runLitmus},
 		{"minimize", "shrink a saved trace to a smaller counterexample of the same property", runMinimize},
 		{"explain", "show a saved trace as CPU columns, a porcupine history page and a DOT/SVG graph", runExplain},
-		{"export-litmus", "write a scenario's steering critical section as a C litmus test for herd7", runExportLitmus},
+		{"export-litmus", "write a steering critical section, or a trace's execution (--trace), as a C litmus test for herd7", runExportLitmus},
 		{"list", "list variants, mutants, memory models and properties", runList},
 		{"verdicts", "regenerate docs/VERDICTS.md: every variant and mutant under every model", runVerdicts},
 		{"barriers", "which barrier, lock and ONCE each variant needs under which model (docs/BARRIERS.md)", runBarriers},
