@@ -83,19 +83,28 @@ type candidates struct {
 }
 
 // domains computes which values each location may hold: initial values, plus every
-// value a thread writes when its reads return values already known, repeated. Every
-// instruction runs at most once per execution (the DSL only jumps forward), so in an
-// execution whose value flow (data dependencies and reads-from) has no cycle, which
-// every model here guarantees, a value is justified by a chain of at most as many
-// writes as the program has write instructions: that many rounds find every value, even
-// when the fixpoint itself would go on (x = x + 1 fed back into itself).
+// value a thread writes when its reads return values already known, repeated.
+//
+// Every instruction runs at most once per execution (the DSL only jumps forward), and
+// in an execution whose value flow (data dependencies and reads-from) has no cycle,
+// which every model here guarantees, a written value is justified by a tree of
+// earlier writes in which no instruction appears twice. So each value is kept with
+// the sets of write instructions that justify it (the minimal ones, a few per value),
+// and a write is not fed a value whose justification already uses that very
+// instruction: atomic_inc(x) run once cannot justify x = 2 from its own x = 1. When
+// a value has too many minimal sets they are replaced by their intersection, which
+// allows more and stays sound. As a last bound, a chain never has more writes than
+// the program has write instructions, so that many rounds find every value.
 func (c *candidates) domains() bool {
 	p := c.prog
-	sets := make([]map[Value]bool, len(p.Locs))
-	for l := range sets {
-		sets[l] = map[Value]bool{p.Locs[l].Init: true}
+	j := &justifier{base: make([]int, len(p.Threads)+1), sets: make([]map[Value][]instrSet, len(p.Locs))}
+	for t, th := range p.Threads {
+		j.base[t+1] = j.base[t] + len(th.Code)
 	}
-	c.setDomain(sets)
+	for l := range j.sets {
+		j.sets[l] = map[Value][]instrSet{p.Locs[l].Init: {nil}}
+	}
+	c.setDomain(j.sets)
 	rounds := 1
 	for _, t := range p.Threads {
 		for _, in := range t.Code {
@@ -106,21 +115,111 @@ func (c *candidates) domains() bool {
 		}
 	}
 	for round := 0; round < rounds; round++ {
-		grew := false
+		j.grew = false
 		for t := range p.Threads {
 			var st ThreadState
 			st.reset(p.Threads[t])
-			c.collectWrites(t, &st, sets, &grew)
+			c.collectWrites(t, &st, nil, j)
 		}
-		c.setDomain(sets)
-		if !grew {
+		c.setDomain(j.sets)
+		if !j.grew {
 			break
 		}
 	}
 	return true
 }
 
-func (c *candidates) setDomain(sets []map[Value]bool) {
+// maxJustifications bounds the minimal justifying sets kept per value.
+const maxJustifications = 4
+
+// justifier holds, per location and value, the minimal sets of write instructions
+// (numbered base[t]+pc) known to justify it.
+type justifier struct {
+	base []int
+	sets []map[Value][]instrSet
+	grew bool
+}
+
+// add records that value v of location l is justified by m.
+func (j *justifier) add(l LocID, v Value, m instrSet) {
+	cur := j.sets[l][v]
+	for _, o := range cur {
+		if o.subsetOf(m) {
+			return
+		}
+	}
+	var keep []instrSet
+	for _, o := range cur {
+		if !m.subsetOf(o) {
+			keep = append(keep, o)
+		}
+	}
+	keep = append(keep, m)
+	if len(keep) > maxJustifications {
+		in := keep[0]
+		for _, o := range keep[1:] {
+			in = in.intersect(o)
+		}
+		keep = []instrSet{in}
+	}
+	j.sets[l][v] = keep
+	j.grew = true
+}
+
+// instrSet is a set of instruction numbers; nil is empty. Values are never modified
+// once built.
+type instrSet []uint64
+
+func (s instrSet) has(i int) bool { return i>>6 < len(s) && s[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (s instrSet) with(i int) instrSet {
+	n := len(s)
+	if i>>6 >= n {
+		n = i>>6 + 1
+	}
+	out := make(instrSet, n)
+	copy(out, s)
+	out[i>>6] |= 1 << (uint(i) & 63)
+	return out
+}
+
+func (s instrSet) union(o instrSet) instrSet {
+	if len(o) > len(s) {
+		s, o = o, s
+	}
+	if len(o) == 0 {
+		return s
+	}
+	out := append(instrSet(nil), s...)
+	for i, w := range o {
+		out[i] |= w
+	}
+	return out
+}
+
+func (s instrSet) intersect(o instrSet) instrSet {
+	n := min(len(s), len(o))
+	out := make(instrSet, n)
+	for i := 0; i < n; i++ {
+		out[i] = s[i] & o[i]
+	}
+	return out
+}
+
+func (s instrSet) subsetOf(o instrSet) bool {
+	for i, w := range s {
+		var ow uint64
+		if i < len(o) {
+			ow = o[i]
+		}
+		if w&^ow != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *candidates) setDomain(sets []map[Value][]instrSet) {
 	c.domain = make([][]Value, len(sets))
 	for l, s := range sets {
 		for v := range s {
@@ -130,7 +229,10 @@ func (c *candidates) setDomain(sets []map[Value]bool) {
 	}
 }
 
-func (c *candidates) collectWrites(t int, st *ThreadState, sets []map[Value]bool, grew *bool) {
+// collectWrites runs thread t from st for every value (and justification) its reads
+// may take, recording what it writes; just holds, per event of the path so far, the
+// justification of the value a read took (nil for other events).
+func (c *candidates) collectWrites(t int, st *ThreadState, just []instrSet, j *justifier) {
 	code := c.prog.Threads[t]
 	var pr proposal
 	for code.next(st, &pr) {
@@ -138,24 +240,32 @@ func (c *candidates) collectWrites(t int, st *ThreadState, sets []map[Value]bool
 		switch ev.Kind {
 		case KindRead:
 			for _, v := range c.domain[ev.Loc] {
-				if c.stop() {
-					return
+				for _, m := range append([]instrSet(nil), j.sets[ev.Loc][v]...) {
+					if c.stop() {
+						return
+					}
+					var st2 ThreadState
+					st2.copyFrom(st)
+					e := ev
+					e.Val = v
+					code.apply(&st2, &e)
+					c.collectWrites(t, &st2, append(just[:len(just):len(just)], m), j)
 				}
-				var st2 ThreadState
-				st2.copyFrom(st)
-				e := ev
-				e.Val = v
-				code.apply(&st2, &e)
-				c.collectWrites(t, &st2, sets, grew)
 			}
 			return
 		case KindWrite:
-			if !sets[ev.Loc][ev.Val] {
-				sets[ev.Loc][ev.Val] = true
-				*grew = true
+			var acc instrSet
+			for _, r := range ev.Data.Members() {
+				if r < len(just) {
+					acc = acc.union(just[r])
+				}
+			}
+			if w := j.base[t] + int(ev.PC); !acc.has(w) {
+				j.add(ev.Loc, ev.Val, acc.with(w))
 			}
 		}
 		code.apply(st, &ev)
+		just = append(just, nil)
 	}
 }
 
@@ -257,7 +367,9 @@ func (c *candidates) chooseRF(k int) {
 	}
 }
 
-// chooseCo enumerates the permutations of the writes to each location, in place.
+// chooseCo enumerates the permutations of the writes to each location, in place,
+// skipping a prefix as soon as it breaks what every model requires of coherence
+// order (coPlaceable).
 func (c *candidates) chooseCo(l, i int) {
 	g := c.g
 	if l == len(g.Co) {
@@ -265,15 +377,43 @@ func (c *candidates) chooseCo(l, i int) {
 		return
 	}
 	co := g.Co[l]
-	if i >= len(co)-1 {
+	if i >= len(co) {
 		c.chooseCo(l+1, 0)
 		return
 	}
 	for j := i; j < len(co) && !c.stopped; j++ {
 		co[i], co[j] = co[j], co[i]
-		c.chooseCo(l, i+1)
+		if c.coPlaceable(g, LocID(l), co, i) {
+			c.chooseCo(l, i+1)
+		}
 		co[i], co[j] = co[j], co[i]
 	}
+}
+
+// coPlaceable reports whether co[i] may follow co[:i] in coherence order: a thread's
+// writes to one location are ordered as in program order (CoWW, part of every
+// model's coherence), and the write half of an RMW immediately follows the write its
+// read half read (atomicity), so no other write may take the place right after a
+// write an RMW read. Both are checked again on complete candidates (atomicityHolds,
+// the model); here they cut the permutations early.
+func (c *candidates) coPlaceable(g *ExecutionGraph, l LocID, co []EventRef, i int) bool {
+	w := co[i]
+	pred := InitRef(l)
+	if i > 0 {
+		pred = co[i-1]
+	}
+	if g.Event(w).Ann&AnnRMW != 0 && g.Event(EventRef{w.Thread, w.Index - 1}).RF != pred {
+		return false
+	}
+	for _, x := range co[i+1:] {
+		if x.Thread == w.Thread && x.Index < w.Index {
+			return false
+		}
+		if g.Event(x).Ann&AnnRMW != 0 && g.Event(EventRef{x.Thread, x.Index - 1}).RF == pred {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *candidates) candidate() {
