@@ -244,11 +244,7 @@ func (c *candidates) collectWrites(t int, st *ThreadState, just []instrSet, j *j
 					if c.stop() {
 						return
 					}
-					var st2 ThreadState
-					st2.copyFrom(st)
-					e := ev
-					e.Val = v
-					code.apply(&st2, &e)
+					st2, _ := readAs(code, st, ev, v)
 					c.collectWrites(t, &st2, append(just[:len(just):len(just)], m), j)
 				}
 			}
@@ -269,6 +265,16 @@ func (c *candidates) collectWrites(t int, st *ThreadState, just []instrSet, j *j
 	}
 }
 
+// readAs is the state of a thread after its next event ev, a read, returned v (st
+// is left as it was), and that event.
+func readAs(code *Thread, st *ThreadState, ev Event, v Value) (ThreadState, Event) {
+	var st2 ThreadState
+	st2.copyFrom(st)
+	ev.Val = v
+	code.apply(&st2, &ev)
+	return st2, ev
+}
+
 // enumThread lists every event sequence thread t can produce.
 func (c *candidates) enumThread(t int, st *ThreadState, evs []Event) {
 	code := c.prog.Threads[t]
@@ -280,11 +286,7 @@ func (c *candidates) enumThread(t int, st *ThreadState, evs []Event) {
 				if c.stop() {
 					return
 				}
-				var st2 ThreadState
-				st2.copyFrom(st)
-				e := ev
-				e.Val = v
-				code.apply(&st2, &e)
+				st2, e := readAs(code, st, ev, v)
 				c.enumThread(t, &st2, append(evs[:len(evs):len(evs)], e))
 			}
 			return
