@@ -119,11 +119,10 @@ func exportWitness(a ablation.Annotation, cells []Cell, models []string, root, d
 
 // observationLine is herd7's observation line with the reason when it is unsettled.
 func observationLine(r *litmus.Result) string {
-	line := strings.TrimSpace(strings.SplitN(litmus.FormatHerd(r), "\n", 2)[0])
-	for _, l := range strings.Split(litmus.FormatHerd(r), "\n") {
-		if strings.HasPrefix(l, "Observation ") {
-			line = l
-		}
+	herd := litmus.FormatHerd(r)
+	line, _, _ := strings.Cut(herd, "\n")
+	if i := strings.Index(herd, "\nObservation "); i >= 0 {
+		line, _, _ = strings.Cut(herd[i+1:], "\n")
 	}
 	if r.Observation() == "Unknown" {
 		line += fmt.Sprintf(" (exploration cut: %s)", r.Reason)

@@ -197,9 +197,19 @@ func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir 
 	tr := traces.FromExecution(traces.Header{Variant: j.variant, Mutant: j.mutant, Config: cfg, Model: j.model,
 		Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
 	path := TracePath(dir, j.variant, j.mutant, j.model, v.Property)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := saveTrace(tr, path, save, func(*traces.Replayed) string { return "" }); err != nil {
 		j.err = err
 		return
+	}
+	j.trace = path
+}
+
+// saveTrace writes tr (minimized unless save says otherwise, with the trace as found
+// beside it when asked) to path, and its CPU-column rendering to path's .txt, under a
+// line naming the property and what header returns for the replayed trace.
+func saveTrace(tr *traces.Trace, path string, save saveOptions, header func(*traces.Replayed) string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
 	}
 	final := tr
 	if save.minimize {
@@ -209,22 +219,20 @@ func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir 
 	}
 	if save.keepOriginal {
 		if err := tr.WriteFile(strings.TrimSuffix(path, ".json") + ".orig.json"); err != nil {
-			j.err = err
-			return
+			return err
 		}
 	}
 	if err := final.WriteFile(path); err != nil {
-		j.err = err
-		return
+		return err
 	}
 	if r, err := final.Replay(); err == nil {
-		text := traces.Render(r.Graph, r.Highlight(final.Property))
-		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(final.Property+" "+final.Name+": "+final.Message+"\n\n"+text), 0o644); err != nil {
-			j.err = err
-			return
+		text := final.Property + " " + final.Name + ": " + final.Message + "\n\n" + header(r) +
+			traces.Render(r.Graph, r.Highlight(final.Property))
+		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(text), 0o644); err != nil {
+			return err
 		}
 	}
-	j.trace = path
+	return nil
 }
 
 // TracePath is where check saves the trace of a violation:

@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -296,33 +294,10 @@ func runHotplugJob(j *hjob, opts model.Options, only []string, dir string, save 
 	tr := traces.FromHotplug(traces.HotplugHeader{Variant: j.variant, Mutant: j.mutant, Config: j.sc.Config,
 		Model: j.model, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
 	path := TracePath(dir, j.variant, j.mutant, j.model, properties.Property{ID: v.Property.ID, Name: v.Property.Name})
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	header := func(r *traces.Replayed) string { return hotplugHeader(r.Hotplug) + "\n" }
+	if err := saveTrace(tr, path, save, header); err != nil {
 		j.err = err
 		return
-	}
-	final := tr
-	if save.minimize {
-		if min, _, err := traces.Minimize(tr, minimizeBudget); err == nil {
-			final = min
-		}
-	}
-	if save.keepOriginal {
-		if err := tr.WriteFile(strings.TrimSuffix(path, ".json") + ".orig.json"); err != nil {
-			j.err = err
-			return
-		}
-	}
-	if err := final.WriteFile(path); err != nil {
-		j.err = err
-		return
-	}
-	if r, err := final.Replay(); err == nil {
-		text := final.Property + " " + final.Name + ": " + final.Message + "\n\n" + hotplugHeader(r.Hotplug) + "\n" +
-			traces.Render(r.Graph, r.Highlight(final.Property))
-		if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".txt", []byte(text), 0o644); err != nil {
-			j.err = err
-			return
-		}
 	}
 	j.trace = path
 }
