@@ -63,8 +63,11 @@ func init() {
 // program order. ² The LL/SC cmpxchg skips its store and its trailing DMB on failure;
 // the LSE CASAL would still be an acquire, so the plain read is the weaker, sound choice.
 //
-// ARMv8 allows load buffering (a po ∪ rf cycle), so the model is only asked about
-// complete graphs (PorfCycles).
+// ARMv8 allows load buffering (a po ∪ rf cycle: PorfCycles). The explorer asks it
+// about the prefixes of graphs whose po ∪ rf is acyclic, and, in its second phase,
+// about graphs whose speculated reads have no write yet (model.Speculated): like every
+// model here it is monotone in reads-from, so a graph with fewer rf edges is judged
+// no more strictly (monotone_test.go).
 type ARMv8 struct {
 	x execution
 }
@@ -75,7 +78,7 @@ func (*ARMv8) Name() string { return "armv8" }
 // Doc implements Model.
 func (*ARMv8) Doc() string { return registry["armv8"].doc }
 
-// PorfCycles tells the explorer to enumerate candidate executions (model.ExploreCandidates).
+// PorfCycles tells the explorer to enumerate executions with po ∪ rf cycles too.
 func (*ARMv8) PorfCycles() bool { return true }
 
 func (*ARMv8) unsupportedFence(k model.FenceKind) bool { return hardwareLimits{}.unsupportedFence(k) }

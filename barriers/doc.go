@@ -3,8 +3,10 @@
 // A Model is a consistency predicate over execution graphs (model.ExecutionGraph): the
 // explorer asks it, every time the graph grows, whether the graph so far is allowed.
 // Models without po∪rf cycles (sc, tso) must be prefix-closed; models that allow them
-// (lkmm, lkmm-alpha, armv8: load buffering) say so with PorfCycles and are also asked
-// about complete graphs by the explorer's candidate phase.
+// (lkmm, lkmm-alpha, armv8: load buffering) say so with PorfCycles, must be
+// prefix-closed on graphs with an acyclic po∪rf, and monotone in reads-from: the
+// explorer's second phase asks them about graphs in which some reads have no write
+// yet (model.Speculated), and such a read adds no rf and no fr edge (execution.go).
 //
 // Index:
 //   - model.go       the Model interface, the registry of models by name (New, Names)

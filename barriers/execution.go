@@ -306,9 +306,11 @@ func (x *execution) buildCom() {
 			if e.Kind != model.KindRead {
 				continue
 			}
-			w := x.node(e.RF)
-			x.rf.add(w, v)
-			copy(x.fr.row(v), x.co.row(w))
+			if !e.RF.IsSpeculated() { // a speculated read has no write yet
+				w := x.node(e.RF)
+				x.rf.add(w, v)
+				copy(x.fr.row(v), x.co.row(w))
+			}
 			if x.class[v]&cRMWRead != 0 && x.class[v]&cPending == 0 {
 				x.rmw.add(v, v+1)
 			}

@@ -7,12 +7,13 @@ import (
 
 // PorfCyclic is implemented by memory models that allow cycles in po ∪ rf (load
 // buffering). The TruSt explorer only builds graphs whose po ∪ rf is acyclic, so Explore
-// hands such models to ExploreCandidates instead.
+// runs a second phase for such models: speculated reads (speculate.go) when the model
+// has a LocalOrder, candidate enumeration (ExploreCandidates) otherwise.
 type PorfCyclic interface {
 	PorfCycles() bool
 }
 
-// allowsPorfCycles reports whether m asks for candidate enumeration.
+// allowsPorfCycles reports whether m asks for a second phase.
 func allowsPorfCycles(m Consistency) bool {
 	pc, ok := m.(PorfCyclic)
 	return ok && pc.PorfCycles()
@@ -79,7 +80,7 @@ type candidates struct {
 	// may take part in a consistent po ∪ rf cycle (porfcycle.go); combinations without
 	// one are skipped.
 	open  [][]bool
-	color []uint8 // per-thread settled lengths (scratch)
+	color []int32 // hasPorfCycle scratch
 }
 
 // domains computes which values each location may hold: initial values, plus every
@@ -423,7 +424,7 @@ func (c *candidates) candidate() {
 	if c.stop() {
 		return
 	}
-	if c.onlyCyclic && !c.porfCyclic(g) {
+	if c.onlyCyclic && !hasPorfCycle(g, &c.color) {
 		return
 	}
 	if !atomicityHolds(g) {
@@ -448,37 +449,4 @@ func (c *candidates) candidate() {
 		return
 	}
 	c.complete(g)
-}
-
-// porfCyclic reports whether po ∪ rf has a cycle: some event reads, through a chain of
-// reads-from and program order, from a write that comes after it.
-func (c *candidates) porfCyclic(g *ExecutionGraph) bool {
-	// Iterative fixpoint on per-thread "settled prefix" lengths: an event is settled when
-	// its po-predecessor is and, for a read, its write is. Everything settles iff acyclic.
-	done := c.color[:0]
-	for range g.Threads {
-		done = append(done, 0)
-	}
-	c.color = done
-	settled := func(r EventRef) bool { return r.IsInit() || int(r.Index) < int(done[r.Thread]) }
-	for progress := true; progress; {
-		progress = false
-		for t := range g.Threads {
-			evs := g.Threads[t].Events
-			for int(done[t]) < len(evs) {
-				e := &evs[done[t]]
-				if e.Kind == KindRead && !settled(e.RF) {
-					break
-				}
-				done[t]++
-				progress = true
-			}
-		}
-	}
-	for t := range g.Threads {
-		if int(done[t]) < len(g.Threads[t].Events) {
-			return true
-		}
-	}
-	return false
 }

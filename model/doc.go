@@ -24,7 +24,9 @@
 //   - graph.go     ExecutionGraph and its relations
 //   - explore.go   the explorer, its options, budgets and result
 //   - revisit.go   backward revisits and the maximality check
-//   - candidates.go  herd-style candidate enumeration (models with po∪rf cycles)
+//   - speculate.go the second phase under models with po∪rf cycles: speculated reads
+//   - porfcycle.go open pairs: which reads a model's local order may leave unordered
+//   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices
 //   - walk.go      random walks under SC (uniform and PCT schedulers)

@@ -145,9 +145,29 @@ func InitRef(l LocID) EventRef { return EventRef{Thread: InitThread, Index: int3
 // IsInit reports whether r names an initial write.
 func (r EventRef) IsInit() bool { return r.Thread == InitThread }
 
+// SpeculatedThread is the Thread of Speculated.
+const SpeculatedThread = -2
+
+// Speculated is the RF of a speculated read: one whose value is fixed but whose write
+// is not chosen yet, so it has no reads-from edge (and no from-read edges). Graphs with
+// such reads exist only inside the second phase of Explore (speculate.go), which hands
+// them to memory models while it builds them; a visitor never sees one. Models treat
+// such a read as reading from no write.
+func Speculated() EventRef { return EventRef{Thread: SpeculatedThread} }
+
+// IsSpeculated reports whether r is Speculated.
+func (r EventRef) IsSpeculated() bool { return r.Thread == SpeculatedThread }
+
+// IsThreadEvent reports whether r names an event of a thread: neither an initial
+// write nor Speculated.
+func (r EventRef) IsThreadEvent() bool { return r.Thread >= 0 }
+
 func (r EventRef) String() string {
 	if r.IsInit() {
 		return fmt.Sprintf("init(%d)", r.Index)
+	}
+	if r.IsSpeculated() {
+		return "speculated"
 	}
 	return fmt.Sprintf("P%d:%d", r.Thread, r.Index)
 }

@@ -92,8 +92,10 @@ func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound =
 //
 // Models that allow po ∪ rf cycles (PorfCyclic) are explored in two phases: first the
 // graph explorer visits every consistent graph whose po ∪ rf is acyclic (the model must
-// be prefix-closed on those), then ExploreCandidates visits the remaining ones, those
-// with a po ∪ rf cycle. Each graph is still visited once; violations that need no
+// be prefix-closed on those), then the remaining ones, those with a po ∪ rf cycle, are
+// visited by the graph explorer again with speculated reads (speculate.go; the model
+// must be a LocalOrder and monotone in reads-from), or by ExploreCandidates for a
+// model without a LocalOrder. Each graph is still visited once; violations that need no
 // cycle are found in the fast first phase.
 func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
 	if !allowsPorfCycles(m) {
@@ -130,7 +132,12 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 			return r1
 		}
 	}
-	r2 := exploreCandidates(p, m, o2, visit, true)
+	var r2 Result
+	if lo, ok := m.(LocalOrder); ok {
+		r2 = exploreSpeculated(p, m, lo, o2, visit)
+	} else {
+		r2 = exploreCandidates(p, m, o2, visit, true)
+	}
 	r2.Executions += r1.Executions
 	r2.Blocked += r1.Blocked
 	r2.OutOfBound += r1.OutOfBound
@@ -180,6 +187,9 @@ type explorer struct {
 	// before the model is asked.
 	porfCoherent bool
 	incremental  IncrementalConsistency
+	// spec, in the second phase of Explore, says which reads are speculated
+	// (speculate.go); nil otherwise.
+	spec *speculation
 }
 
 // PorfCoherent is implemented by memory models in which no read reads from, and no
@@ -236,6 +246,9 @@ func floorOf(g *ExecutionGraph, u int, n int32, l LocID) int {
 		}
 		w := EventRef{int32(u), i}
 		if e.Kind == KindRead {
+			if e.RF.IsSpeculated() {
+				continue // its write is not chosen yet: it constrains nothing so far
+			}
 			w = e.RF
 		}
 		if c := g.CoIndex(w); c > floor {
@@ -333,6 +346,9 @@ func atomicityHoldsAt(g *ExecutionGraph, l LocID) bool {
 				continue
 			}
 			rd := g.Event(EventRef{w.Thread, w.Index - 1})
+			if rd.RF.IsSpeculated() {
+				continue // checked once the read half's write is chosen
+			}
 			var pred EventRef
 			if i == 0 {
 				pred = InitRef(e.Loc)
@@ -365,6 +381,10 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 		}
 		g.pop(t)
 	case KindRead:
+		if x.spec != nil && x.spec.at[t][ev.PC] {
+			x.addSpeculated(g, t, ev, depth)
+			break
+		}
 		// Read from each write of the location, the coherence-latest first.
 		floor := x.coherenceFloor(g, t, ev.Loc)
 		if selfTestMutation == mutDropOldest && floor < 0 {
@@ -393,9 +413,12 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	n := len(g.Co[ev.Loc])
 	lo, hi := x.coherenceFloor(g, t, ev.Loc)+1, n
 	if ev.Ann&AnnRMW != 0 {
-		rd := &g.Threads[t].Events[len(g.Threads[t].Events)-1]
-		lo = g.CoIndex(rd.RF) + 1
-		hi = lo
+		// The write half goes right after the write its read half read; a speculated
+		// read half has none yet, so its write half may go anywhere a write may.
+		if rd := &g.Threads[t].Events[len(g.Threads[t].Events)-1]; !rd.RF.IsSpeculated() {
+			lo = g.CoIndex(rd.RF) + 1
+			hi = lo
+		}
 	}
 	for pos := hi; pos >= lo && !x.stopped; pos-- {
 		ev.AddedMax = pos == n
@@ -450,6 +473,16 @@ func (x *explorer) blockedOnStale(g *ExecutionGraph, t int) bool {
 
 // complete handles a graph in which no thread can move.
 func (x *explorer) complete(g *ExecutionGraph) {
+	if x.spec != nil {
+		x.resolve(g)
+		return
+	}
+	x.finish(g)
+}
+
+// finish counts a complete, consistent graph and hands it to the visitor unless a
+// thread ran out of its loop bound or blocked spuriously.
+func (x *explorer) finish(g *ExecutionGraph) {
 	blocked := false
 	for t := range g.Threads {
 		switch g.Threads[t].State.Status {
@@ -481,11 +514,13 @@ func (x *explorer) complete(g *ExecutionGraph) {
 // spin-wait iteration read the coherence-latest value, so re-reading cannot help.
 func (x *explorer) genuinelyBlocked(g *ExecutionGraph, t int) bool { return g.waitsForever(t) }
 
+// waitsForever is genuinelyBlocked. A speculated read counts as reading the latest
+// value until its write is chosen (speculate.go checks the complete graph again).
 func (g *ExecutionGraph) waitsForever(t int) bool {
 	th := &g.Threads[t]
 	for i := th.State.AwaitStart; i < int32(len(th.Events)); i++ {
 		e := &th.Events[i]
-		if e.Kind == KindRead && e.RF != g.CoMax(e.Loc) {
+		if e.Kind == KindRead && !e.RF.IsSpeculated() && e.RF != g.CoMax(e.Loc) {
 			return false
 		}
 	}

@@ -52,6 +52,13 @@ type OpenPair struct {
 // the file comment): an empty list proves that m allows no po ∪ rf cycle in p. The
 // enumeration stops at the options' budgets; the Result says whether it was complete.
 func OpenPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, Result) {
+	out, _, res := openPairs(p, m, opts)
+	return out, res
+}
+
+// openPairs is OpenPairs, and also returns the enumeration it used: the value domain
+// of each location (candidates.domains) and every thread path (candidates.traces).
+func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates, Result) {
 	c := &candidates{explorer: explorer{prog: p.Seal(), opts: opts, start: time.Now()}}
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)
@@ -83,7 +90,7 @@ func OpenPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, Result) {
 		return a.WritePC < b.WritePC
 	})
 	c.stats.Elapsed = time.Since(c.start)
-	return out, Result{Stats: c.stats, Reason: c.reason}
+	return out, c, Result{Stats: c.stats, Reason: c.reason, steps: c.steps}
 }
 
 // openTraces marks each thread path that has an open pair (see above), and adds every

@@ -18,7 +18,7 @@ func (x *explorer) backwardRevisits(g *ExecutionGraph, a EventRef, depth int) {
 				return
 			}
 			r := &evs[i]
-			if r.Kind != KindRead || r.Loc != loc || !r.Revisitable {
+			if r.Kind != KindRead || r.Loc != loc || !r.Revisitable || r.RF.IsSpeculated() {
 				continue
 			}
 			rref := EventRef{int32(t), i}
@@ -70,7 +70,7 @@ func (x *explorer) porfPrefix(g *ExecutionGraph, e EventRef, pre []int32) []int3
 		pre[c.Thread] = c.Index + 1
 		evs := g.Threads[c.Thread].Events
 		for j := from; j <= c.Index; j++ {
-			if evs[j].Kind == KindRead && !evs[j].RF.IsInit() {
+			if evs[j].Kind == KindRead && evs[j].RF.IsThreadEvent() {
 				stack = append(stack, evs[j].RF)
 			}
 		}
@@ -104,6 +104,9 @@ func (x *explorer) maximallyAdded(g *ExecutionGraph, e, a EventRef, keep []int32
 	var w EventRef
 	switch ev.Kind {
 	case KindRead:
+		if ev.RF.IsSpeculated() {
+			return ev.AddedMax // it took the first value of its domain
+		}
 		w = ev.RF
 	case KindWrite:
 		w = e
@@ -145,7 +148,7 @@ func (x *explorer) revisit(g *ExecutionGraph, r, a EventRef, keep, prefix []int3
 	g2.replay(int(r.Thread))
 	wa := g2.Event(a)
 	loc := wa.Loc
-	if wa.Ann&AnnRMW != 0 {
+	if wa.Ann&AnnRMW != 0 && !g2.Event(EventRef{a.Thread, a.Index - 1}).RF.IsSpeculated() {
 		rd.AddedMax = g2.CoMax(loc) == a
 		if x.consistent(g2) {
 			x.explore(g2, depth+1)

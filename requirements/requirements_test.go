@@ -55,6 +55,22 @@ func TestWeakModelsWithoutCyclesAreUndecided(t *testing.T) {
 	}
 }
 
+// Under armv8 (DefaultBudget.CycleModels) a check enumerates executions with po∪rf
+// cycles too, so the variant as written is decided, not "acyclic ok".
+func TestCycleModelsAreDecided(t *testing.T) {
+	s, err := NewSubject("single")
+	require.NoError(t, err)
+	require.Contains(t, DefaultBudget.CycleModels, "armv8")
+	o, err := s.Check(nil, "armv8", DefaultBudget)
+	require.NoError(t, err)
+	assert.Equal(t, Holds, o.Verdict)
+	assert.Equal(t, model.Exhausted, o.Reason)
+	o, err = s.Check(nil, "armv8", Budget{WeakMaxSteps: DefaultBudget.WeakMaxSteps})
+	require.NoError(t, err)
+	assert.Equal(t, Unknown, o.Verdict, "without CycleModels, armv8 skips cycles")
+	assert.Equal(t, model.CyclesSkipped, o.Reason)
+}
+
 func TestBadSubjectAndSite(t *testing.T) {
 	_, err := NewSubject("v9")
 	assert.ErrorContains(t, err, `unknown variant "v9"`)

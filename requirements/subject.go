@@ -2,6 +2,7 @@ package requirements
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,15 +80,36 @@ func (s *Subject) Config() string {
 		c.CPUs, c.Targets, c.Queues, c.Requests, ring, c.KickFailure)
 }
 
-// Budget bounds one check. Steps make the cut reproducible; weak models (those that
-// allow po ∪ rf cycles) are explored without cycles (model.Options.AcyclicOnly).
+// Budget bounds one check. Steps make the cut reproducible. Weak models (those that
+// allow po ∪ rf cycles) are explored without cycles (model.Options.AcyclicOnly),
+// except those listed in CycleModels, which are explored completely, cycles
+// included, within CycleMaxSteps.
 type Budget struct {
 	MaxSteps     int64 // per check, for sc and tso
-	WeakMaxSteps int64 // per check, for lkmm, lkmm-alpha and armv8
+	WeakMaxSteps int64 // per check, for the weak models explored without cycles
+	// CycleModels are the weak models whose checks enumerate executions with a po ∪ rf
+	// cycle too (model.Explore's second phase), with CycleMaxSteps per check.
+	CycleModels   []string
+	CycleMaxSteps int64
 }
 
-// DefaultBudget is what `make barriers` uses.
-var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000}
+// DefaultBudget is what `make barriers` uses. Cycles are enumerated under armv8 only:
+// at the barriers configuration its second phase completes in about a second, while
+// under lkmm and lkmm-alpha, where plain accesses leave many reads unordered, it
+// takes from seconds to well over a minute per check.
+var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"armv8"}, CycleMaxSteps: 1_500_000}
+
+// options are the exploration bounds of one check under m.
+func (b Budget) options(m model.Consistency) model.Options {
+	pc, ok := m.(model.PorfCyclic)
+	switch {
+	case !ok || !pc.PorfCycles():
+		return model.Options{MaxSteps: b.MaxSteps}
+	case slices.Contains(b.CycleModels, m.Name()):
+		return model.Options{MaxSteps: b.CycleMaxSteps}
+	}
+	return model.Options{MaxSteps: b.WeakMaxSteps, AcyclicOnly: true}
+}
 
 // Verdict is a check's three-valued outcome.
 type Verdict uint8
@@ -136,10 +158,7 @@ func (s *Subject) Check(edits []ablation.Edit, modelName string, b Budget) (Outc
 	if err != nil {
 		return Outcome{}, err
 	}
-	opts := model.Options{MaxSteps: b.MaxSteps}
-	if pc, ok := m.(model.PorfCyclic); ok && pc.PorfCycles() {
-		opts = model.Options{MaxSteps: b.WeakMaxSteps, AcyclicOnly: true}
-	}
+	opts := b.options(m)
 	spelled := ablation.Strings(edits)
 	var o Outcome
 	if s.hot != nil {

@@ -1,0 +1,204 @@
+package model
+
+import "time"
+
+// speculate.go is the second phase of Explore under a memory model that allows po ∪ rf
+// cycles and has a LocalOrder: it visits every consistent graph whose po ∪ rf has a
+// cycle, each once, with the graph explorer instead of candidate enumeration.
+//
+// The argument. Call a read instruction open when it is the read of some open pair
+// (porfcycle.go). Every cycle of a consistent graph G passes through an external
+// reads-from edge into a read at an open instruction (that is how porfcycle.go proves
+// the other graphs acyclic). Let G′ be G with the reads-from edge of every read at an
+// open instruction removed: the read keeps its value, but reads from no write (its RF
+// is Speculated, and it has no from-read edges either). Then:
+//
+//   - G′ has an acyclic po ∪ rf: each cycle of G lost an edge.
+//   - G′ is consistent when G is. Every relation the models build grows with rf, co and
+//     fr and every axiom asks a relation to be acyclic, irreflexive or empty, so fewer
+//     edges never break one (barriers tests this for each model).
+//   - G determines G′ and, given G′, the writes its speculated reads read.
+//
+// So the graph explorer is run once more, with one change: a read at an open
+// instruction takes, in turn, each value of its location's domain (candidates.domains)
+// instead of a write's; it is never revisited, and it counts as added maximally when
+// it took the first value. The explorer then reaches every such G′ once, as it reaches
+// every consistent graph with an acyclic po ∪ rf. At each complete G′ every way of
+// giving the speculated reads a write of their value is tried; the graphs that have a
+// po ∪ rf cycle and are consistent are visited. The acyclic ones are not: the first
+// phase visited them. Hence each graph with a cycle is visited exactly once.
+//
+// The cost is the first phase's, times the domain sizes of the open reads of each
+// path, and open reads are few: in the steering scenarios, the lock words, counters
+// and ring indexes that a thread reads before an unordered write. Candidate
+// enumeration instead multiplies every thread's paths, which for an interrupt thread
+// that reads a whole used ring is thousands.
+
+// speculation is the state of the second phase.
+type speculation struct {
+	at     [][]bool  // per thread and instruction: its reads are speculated
+	domain [][]Value // per location, sorted: the values a speculated read takes
+	reads  []EventRef
+	done   []int32 // hasPorfCycle scratch
+}
+
+// exploreSpeculated visits every graph of p that m allows and whose po ∪ rf has a
+// cycle (see the file comment).
+func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, visit func(*ExecutionGraph) bool) Result {
+	start := time.Now()
+	open, c, res := openPairs(p, lo, opts)
+	if res.Reason != Exhausted || len(open) == 0 {
+		return res
+	}
+	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain}
+	for t, th := range p.Threads {
+		sp.at[t] = make([]bool, len(th.Code))
+	}
+	for _, op := range open {
+		sp.at[op.Thread][op.ReadPC] = true
+	}
+	o := opts
+	if o.MaxSteps > 0 {
+		if o.MaxSteps -= res.steps; o.MaxSteps <= 0 {
+			res.Reason = StepBudget
+			return res
+		}
+	}
+	if o.Timeout > 0 {
+		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
+			res.Reason = TimedOut
+			return res
+		}
+	}
+	x := &explorer{prog: p, model: m, opts: o, visit: visit, start: time.Now(), spec: sp}
+	x.incremental, _ = m.(IncrementalConsistency)
+	if o.Timeout > 0 {
+		x.deadline = x.start.Add(o.Timeout)
+	}
+	g := NewGraph(p)
+	x.pool = append(x.pool, g)
+	x.explore(g, 0)
+	x.stats.Elapsed = time.Since(start)
+	if opts.Progress != nil {
+		opts.Progress(x.stats)
+	}
+	return Result{Stats: x.stats, Reason: x.reason, steps: x.steps + res.steps}
+}
+
+// addSpeculated adds ev, a read at an open instruction, once with each value of its
+// location's domain; the first counts as added maximally.
+func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) {
+	for k, v := range x.spec.domain[ev.Loc] {
+		if x.stopped {
+			return
+		}
+		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0
+		ref := g.push(t, &ev, 0)
+		if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
+			x.explore(g, depth)
+		}
+		g.pop(t)
+	}
+}
+
+// resolve tries, at a complete graph with speculated reads, every choice of writes
+// for them, and finishes the consistent ones that have a po ∪ rf cycle.
+func (x *explorer) resolve(g *ExecutionGraph) {
+	sp := x.spec
+	reads := sp.reads[:0]
+	for t := range g.Threads {
+		for i := range g.Threads[t].Events {
+			if e := &g.Threads[t].Events[i]; e.Kind == KindRead && e.RF.IsSpeculated() {
+				reads = append(reads, EventRef{int32(t), int32(i)})
+			}
+		}
+	}
+	sp.reads = reads
+	if len(reads) == 0 {
+		return // no cycle is possible: the first phase visited this graph
+	}
+	x.chooseWrites(g, reads, 0)
+	for _, r := range reads {
+		g.Event(r).RF = Speculated()
+	}
+}
+
+// chooseWrites gives reads[k:] every write of their value in turn: the initial write,
+// then the location's writes in coherence order, never a later write of the read's own
+// thread (every model's coherence forbids it).
+func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
+	if x.stop() {
+		return
+	}
+	if k == len(reads) {
+		x.resolved(g)
+		return
+	}
+	rr := reads[k]
+	r := g.Event(rr)
+	if g.Prog.Locs[r.Loc].Init == r.Val {
+		r.RF = InitRef(r.Loc)
+		x.chooseWrites(g, reads, k+1)
+	}
+	for _, w := range g.Co[r.Loc] {
+		if x.stopped {
+			return
+		}
+		if w.Thread == rr.Thread && w.Index > rr.Index || g.Event(w).Val != r.Val {
+			continue
+		}
+		r.RF = w
+		x.chooseWrites(g, reads, k+1)
+	}
+}
+
+// resolved judges a graph whose speculated reads all have a write.
+func (x *explorer) resolved(g *ExecutionGraph) {
+	if !hasPorfCycle(g, &x.spec.done) {
+		return
+	}
+	if !x.consistent(g) {
+		return
+	}
+	x.finish(g)
+}
+
+// hasPorfCycle reports whether po ∪ rf has a cycle: some event reads, through a chain
+// of reads-from and program order, from a write that comes after it. done is scratch.
+func hasPorfCycle(g *ExecutionGraph, done *[]int32) bool {
+	// Iterative fixpoint on per-thread "settled prefix" lengths: an event is settled when
+	// its po-predecessor is and, for a read, its write is. Everything settles iff acyclic.
+	d := (*done)[:0]
+	for range g.Threads {
+		d = append(d, 0)
+	}
+	*done = d
+	settled := func(r EventRef) bool { return r.IsInit() || r.Index < d[r.Thread] }
+	for progress := true; progress; {
+		progress = false
+		for t := range g.Threads {
+			evs := g.Threads[t].Events
+			for int(d[t]) < len(evs) {
+				e := &evs[d[t]]
+				if e.Kind == KindRead && !settled(e.RF) {
+					break
+				}
+				d[t]++
+				progress = true
+			}
+		}
+	}
+	for t := range g.Threads {
+		if int(d[t]) < len(g.Threads[t].Events) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasPorfCycle reports whether g's po ∪ rf has a cycle: whether g shows load
+// buffering.
+func HasPorfCycle(g *ExecutionGraph) bool {
+	var done []int32
+	return hasPorfCycle(g, &done)
+}
