@@ -15,15 +15,7 @@ import (
 // that write gave them. Checked on every consistent graph of the shape and kernel
 // tables, forgetting each read's write alone and all of them at once.
 func TestWeakModelsAreMonotoneInReadsFrom(t *testing.T) {
-	var programs []*model.Program
-	for _, s := range shapes {
-		p, _ := s.build()
-		programs = append(programs, p)
-	}
-	for _, k := range kernelTests {
-		p, _, _ := k.build()
-		programs = append(programs, p)
-	}
+	programs := tablePrograms()
 	for _, name := range []string{"lkmm", "lkmm-alpha", "armv8"} {
 		m, err := New(name)
 		require.NoError(t, err)
@@ -66,4 +58,18 @@ func TestWeakModelsAreMonotoneInReadsFrom(t *testing.T) {
 		assert.Positive(t, forgotten, name)
 		t.Logf("%s: %d graphs, %d reads forgotten one at a time", name, graphs, forgotten)
 	}
+}
+
+// tablePrograms builds every program of the shape and kernel-test tables.
+func tablePrograms() []*model.Program {
+	var out []*model.Program
+	for _, s := range shapes {
+		p, _ := s.build()
+		out = append(out, p)
+	}
+	for _, k := range kernelTests {
+		p, _, _ := k.build()
+		out = append(out, p)
+	}
+	return out
 }

@@ -172,18 +172,10 @@ func TestModelInclusion(t *testing.T) {
 // TSO is prefix-closed, so the TruSt explorer and the candidate enumerator must visit
 // the same graphs under it (shapes and kernel tests: locks, trylock, cmpxchg, RMWs).
 func TestTSOPrefixClosedAgreesWithCandidates(t *testing.T) {
-	var progs []*model.Program
-	for _, s := range shapes {
-		p, _ := s.build()
-		progs = append(progs, p)
-	}
-	for _, kt := range kernelTests {
-		p, _, _ := kt.build()
-		if Supports(must(New("tso")), p) == nil {
-			progs = append(progs, p)
+	for _, p := range tablePrograms() {
+		if Supports(must(New("tso")), p) != nil {
+			continue
 		}
-	}
-	for _, p := range progs {
 		fps := func(explore func(*model.Program, model.Consistency, model.Options, func(*model.ExecutionGraph) bool) model.Result) []string {
 			var out []string
 			explore(p, must(New("tso")), model.Options{}, func(g *model.ExecutionGraph) bool {

@@ -149,7 +149,13 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 }
 
 func exploreTruSt(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
-	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now()}
+	return runGraphExplorer(p, m, opts, visit, nil)
+}
+
+// runGraphExplorer runs the graph explorer from the empty graph, with the reads spec
+// names speculated when it is not nil (speculate.go).
+func runGraphExplorer(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool, spec *speculation) Result {
+	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now(), spec: spec}
 	if pc, ok := m.(PorfCoherent); ok {
 		x.porfCoherent = pc.PorfCoherent()
 	}

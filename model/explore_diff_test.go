@@ -114,18 +114,23 @@ func TestDeadlockIsReportedBlocked(t *testing.T) {
 	checkAgainstNaive(t, p)
 }
 
+// randomLocations declares two or three locations x0, x1, … and a lock word l, and
+// draws a number of threads, 2 or 3.
+func randomLocations(rng *rand.Rand, p *model.Program) ([]model.Array, model.Array, int) {
+	locs := make([]model.Array, 2+rng.Intn(2))
+	for i := range locs {
+		locs[i] = p.Var(fmt.Sprintf("x%d", i), 0)
+	}
+	return locs, p.Var("l", 0), 2 + rng.Intn(2)
+}
+
 // randomProgram builds a small program from a seed: 2–3 threads of 1–4 statements over
 // two or three locations, mixing every kind of access the DSL has.
 func randomProgram(seed int64) *model.Program {
 	rng := rand.New(rand.NewSource(seed))
 	p := model.NewProgram(fmt.Sprintf("random-%d", seed))
-	nloc := 2 + rng.Intn(2)
-	locs := make([]model.Array, nloc)
-	for i := range locs {
-		locs[i] = p.Var(fmt.Sprintf("x%d", i), 0)
-	}
-	lock := p.Var("l", 0)
-	nthreads := 2 + rng.Intn(2)
+	locs, lock, nthreads := randomLocations(rng, p)
+	nloc := len(locs)
 	for ti := 0; ti < nthreads; ti++ {
 		th := p.Thread(fmt.Sprintf("P%d", ti), "cpu")
 		var regs []model.Reg

@@ -70,19 +70,10 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 			return res
 		}
 	}
-	x := &explorer{prog: p, model: m, opts: o, visit: visit, start: time.Now(), spec: sp}
-	x.incremental, _ = m.(IncrementalConsistency)
-	if o.Timeout > 0 {
-		x.deadline = x.start.Add(o.Timeout)
-	}
-	g := NewGraph(p)
-	x.pool = append(x.pool, g)
-	x.explore(g, 0)
-	x.stats.Elapsed = time.Since(start)
-	if opts.Progress != nil {
-		opts.Progress(x.stats)
-	}
-	return Result{Stats: x.stats, Reason: x.reason, steps: x.steps + res.steps}
+	r := runGraphExplorer(p, m, o, visit, sp)
+	r.steps += res.steps
+	r.Elapsed = time.Since(start)
+	return r
 }
 
 // addSpeculated adds ev, a read at an open instruction, once with each value of its

@@ -21,13 +21,8 @@ import (
 func loadBufferingProgram(seed int64) *model.Program {
 	rng := rand.New(rand.NewSource(seed))
 	p := model.NewProgram(fmt.Sprintf("lb-%d", seed))
-	nloc := 2 + rng.Intn(2)
-	locs := make([]model.Array, nloc)
-	for i := range locs {
-		locs[i] = p.Var(fmt.Sprintf("x%d", i), 0)
-	}
-	lock := p.Var("l", 0)
-	nthreads := 2 + rng.Intn(2)
+	locs, lock, nthreads := randomLocations(rng, p)
+	nloc := len(locs)
 	for ti := 0; ti < nthreads; ti++ {
 		th := p.Thread(fmt.Sprintf("P%d", ti), "cpu")
 		var regs []model.Reg

@@ -13,7 +13,10 @@ import (
 // the final choice of execution) is cut at MaxExecutions executions and MaxSteps
 // steps (zero: no bound); a candidate whose exploration is cut without a violation
 // is rejected, so the result stays deterministic. MaxCandidates bounds the number of
-// configurations tried (zero: no bound).
+// configurations tried (zero: no bound). Under a model that allows po ∪ rf cycles, the
+// explorations visit executions with a cycle only when the trace's own execution has
+// one: a smaller witness need not be of the same kind, and enumerating cycles costs
+// far more than the first phase (model.Options.AcyclicOnly).
 type Budget struct {
 	MaxExecutions int64
 	MaxSteps      int64
@@ -88,7 +91,7 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 	cfg := rp.Scenario.Config
 	st.Original = sizeOf(cfg, rp.Graph)
 	only := []string{tr.Property}
-	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps}
+	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, AcyclicOnly: !model.HasPorfCycle(rp.Graph)}
 	violates := func(c steering.Config) bool {
 		sc, err := tr.buildSteering(c)
 		if err != nil {
