@@ -150,7 +150,14 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 		for _, rs := range an.Repairs {
 			fmt.Fprintf(b, "- %s (breaks %s; %d candidates tried, %d ran out of budget):", rs.Model, rs.Broken, rs.Tried, rs.Unknown)
 			if len(rs.Found) == 0 {
-				b.WriteString(" none repairs it.\n")
+				switch {
+				case rs.Unknown > 0 && rs.Unknown == rs.Tried:
+					b.WriteString(" undecided: every candidate ran out of budget without a violation.\n")
+				case rs.Unknown > 0:
+					b.WriteString(" none of those decided repairs it.\n")
+				default:
+					b.WriteString(" none repairs it.\n")
+				}
 				continue
 			}
 			b.WriteString("\n")
