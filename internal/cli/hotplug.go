@@ -307,7 +307,8 @@ func hotplugHeader(sc *hotplug.Scenario) string {
 	return hotplug.Describe(sc) + hotplugWorkload(sc.Config) + "\n"
 }
 
-// highlight lists the events of the replayed violation of property id.
+// printHotplugTable prints one row per hotplug run, as printTable does for steering
+// runs, and returns the exit code their verdicts call for.
 func printHotplugTable(stdout io.Writer, jobs []*hjob) int {
 	rows := make([]tableRow, len(jobs))
 	for i, j := range jobs {
