@@ -175,7 +175,7 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 	}
 	cfg := rp.Hotplug.Config
 	st.Original = hotplugSize(cfg, rp.Graph)
-	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, AcyclicOnly: !model.HasPorfCycle(rp.Graph)}
+	opts := b.options(rp.Graph)
 	violates := func(c hotplug.Config) bool {
 		sc, err := tr.buildHotplug(c)
 		if err != nil || len(sc.Program.Threads) == 0 {

@@ -23,6 +23,12 @@ type Budget struct {
 	MaxCandidates int
 }
 
+// options bounds each exploration of the minimization of a trace whose execution is
+// g: executions with a po ∪ rf cycle only when g has one (see Budget).
+func (b Budget) options(g *model.ExecutionGraph) model.Options {
+	return model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, AcyclicOnly: !model.HasPorfCycle(g)}
+}
+
 // DefaultBudget keeps minimization of the default-sized scenarios within seconds.
 var DefaultBudget = Budget{MaxSteps: 20_000_000, MaxCandidates: 200}
 
@@ -91,7 +97,7 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 	cfg := rp.Scenario.Config
 	st.Original = sizeOf(cfg, rp.Graph)
 	only := []string{tr.Property}
-	opts := model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, AcyclicOnly: !model.HasPorfCycle(rp.Graph)}
+	opts := b.options(rp.Graph)
 	violates := func(c steering.Config) bool {
 		sc, err := tr.buildSteering(c)
 		if err != nil {
