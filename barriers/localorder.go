@@ -39,6 +39,12 @@ func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	return x.unorderedReadWrites(t, a.plus(a.restrict(s.Marked, ppo, s.Marked)))
 }
 
+// PlainOrderedByLocks implements model.PlainOrderedByLocks: hb leaves plain accesses
+// out, but a lock acquire is an acquire (LKR ∈ Acquire, acq-po), an unlock a release
+// (UL ∈ Release, po-rel), lock.cat totally orders critical sections, and
+// plain-coherence (wr-incoh) forbids a plain access to read against that order.
+func (m *LKMM) PlainOrderedByLocks() bool { return true }
+
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	refuseUnsupported("armv8", m, g)

@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Test hooks: break the explorer on purpose (see selfTestMutation).
 const (
 	MutNone       = mutNone
@@ -11,3 +13,21 @@ const (
 
 // SetSelfTestMutation breaks the explorer until reset with MutNone.
 func SetSelfTestMutation(m int) { selfTestMutation = m }
+
+// OpenPairsByPaths is OpenPairs computed the way it was before shapes.go: over every
+// thread path of the candidate enumerator, with its precise value domains. The shapes
+// must find every pair it finds.
+func OpenPairsByPaths(p *Program, m LocalOrder) ([]OpenPair, Result) {
+	c := &candidates{explorer: explorer{prog: p.Seal(), start: time.Now()}}
+	seen := map[OpenPair]bool{}
+	if c.domains() && !c.stopped {
+		c.traces = make([][]threadTrace, len(p.Threads))
+		for t := range p.Threads {
+			var st ThreadState
+			st.reset(p.Threads[t])
+			c.enumThread(t, &st, nil)
+		}
+		c.openTraces(m, seen)
+	}
+	return sortedPairs(seen), Result{Reason: c.reason}
+}

@@ -24,6 +24,9 @@ import (
 // pair is closed; a combination of closed paths is skipped, and when every path is
 // closed the phase has nothing to enumerate.
 //
+// A model whose local order relates marked accesses only, but whose locks order the
+// plain accesses they guard (PlainOrderedByLocks), closes more pairs: lockguard.go.
+//
 // Thread paths are those of the candidate enumerator: every sequence of events a thread
 // produces when each read returns any value its location may hold, a superset of the
 // paths in consistent graphs, so the argument covers every graph the phase would visit.
@@ -56,25 +59,33 @@ func OpenPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, Result) {
 	return out, res
 }
 
-// openPairs is OpenPairs, and also returns the enumeration it used: the value domain
-// of each location (candidates.domains) and every thread path (candidates.traces).
+// openPairs is OpenPairs, and also returns the enumeration it used: a value domain of
+// each location (candidates.cheapDomains) and a path of each thread shape
+// (candidates.traces, shapes.go).
 func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates, Result) {
 	c := &candidates{explorer: explorer{prog: p.Seal(), opts: opts, start: time.Now()}}
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)
 	}
 	seen := map[OpenPair]bool{}
-	if c.domains() && !c.stopped {
+	if c.cheapDomains() && !c.stopped {
 		c.traces = make([][]threadTrace, len(p.Threads))
 		for t := range p.Threads {
 			var st ThreadState
 			st.reset(p.Threads[t])
-			c.enumThread(t, &st, nil)
+			c.enumShapes(t, &st, nil, flowOf(p.Threads[t]).shape)
 		}
 		if !c.stopped {
 			c.openTraces(m, seen)
 		}
 	}
+	out := sortedPairs(seen)
+	c.stats.Elapsed = time.Since(c.start)
+	return out, c, Result{Stats: c.stats, Reason: c.reason, steps: c.steps}
+}
+
+// sortedPairs lists seen in thread and instruction order.
+func sortedPairs(seen map[OpenPair]bool) []OpenPair {
 	out := make([]OpenPair, 0, len(seen))
 	for op := range seen {
 		out = append(out, op)
@@ -89,8 +100,7 @@ func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates,
 		}
 		return a.WritePC < b.WritePC
 	})
-	c.stats.Elapsed = time.Since(c.start)
-	return out, c, Result{Stats: c.stats, Reason: c.reason, steps: c.steps}
+	return out
 }
 
 // openTraces marks each thread path that has an open pair (see above), and adds every
@@ -98,34 +108,11 @@ func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates,
 // consistent graph has a po ∪ rf cycle.
 func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 	p := c.prog
-	nl := len(p.Locs)
-	// For each location, which threads may read it and which may write it.
-	readers := make([][]bool, nl)
-	writers := make([][]bool, nl)
-	for l := range readers {
-		readers[l] = make([]bool, len(p.Threads))
-		writers[l] = make([]bool, len(p.Threads))
+	lockOrdered := false
+	if pl, ok := lo.(PlainOrderedByLocks); ok {
+		lockOrdered = pl.PlainOrderedByLocks()
 	}
-	for t, trs := range c.traces {
-		for i := range trs {
-			for _, e := range trs[i].events {
-				switch e.Kind {
-				case KindRead:
-					readers[e.Loc][t] = true
-				case KindWrite:
-					writers[e.Loc][t] = true
-				}
-			}
-		}
-	}
-	byOther := func(who []bool, t int) bool {
-		for u, ok := range who {
-			if ok && u != t {
-				return true
-			}
-		}
-		return false
-	}
+	acc := summarizeAccesses(p, c.traces, lockOrdered)
 	g := NewGraph(p)
 	c.open = make([][]bool, len(c.traces))
 	any := false
@@ -144,7 +131,7 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 			g.Threads[t].Events = evs
 			for _, pr := range lo.UnorderedReadWrites(g, t) {
 				r, w := &evs[pr[0]], &evs[pr[1]]
-				if byOther(writers[r.Loc], t) && byOther(readers[w.Loc], t) {
+				if acc.open(t, r, w) {
 					c.open[t][i] = true
 					any = true
 					if seen == nil {

@@ -50,6 +50,20 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	if res.Reason != Exhausted || len(open) == 0 {
 		return res
 	}
+	// Each speculated read is tried with every value of its location's domain, so the
+	// precise domains (candidates.domains, which tie values to the instructions that
+	// justify them) are worth their cost here; both are supersets of what a location
+	// may hold, and so is their intersection.
+	cheap := c.domain
+	if !c.domains() || c.stopped {
+		res.Reason, res.steps, res.Stats = c.reason, c.steps, c.stats
+		res.Elapsed = time.Since(start)
+		return res
+	}
+	res.steps = c.steps
+	for l := range c.domain {
+		c.domain[l] = intersectValues(c.domain[l], cheap[l])
+	}
 	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain}
 	for t, th := range p.Threads {
 		sp.at[t] = make([]bool, len(th.Code))
@@ -74,6 +88,23 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	r.steps += res.steps
 	r.Elapsed = time.Since(start)
 	return r
+}
+
+// intersectValues keeps the values of a, sorted, that are in b, sorted.
+func intersectValues(a, b []Value) []Value {
+	out := a[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // addSpeculated adds ev, a read at an open instruction, once with each value of its
