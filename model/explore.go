@@ -17,7 +17,8 @@ type Consistency interface {
 type Options struct {
 	MaxExecutions int64
 	// MaxSteps bounds the work (graph steps and candidates tried): unlike Timeout it
-	// cuts every run at the same point, so budgeted results are reproducible.
+	// cuts every run at the same point, so budgeted results are reproducible. The
+	// analysis that starts the second phase has its own bound (openPairSteps).
 	MaxSteps int64
 	Timeout  time.Duration
 	Context  context.Context
@@ -30,9 +31,16 @@ type Options struct {
 	AcyclicOnly bool
 }
 
-// cycleProofSteps bounds the thread-path enumeration that tries to show an
-// AcyclicOnly run complete.
+// cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an
+// AcyclicOnly run complete: kept small, since such runs are many (trace minimization,
+// barrier requirements) and the proof only upgrades their verdict.
 const cycleProofSteps = 200_000
+
+// openPairSteps bounds the open-pair analysis, and the value domains, that begin the
+// second phase of Explore. They are not counted in Options.MaxSteps, which bounds the
+// graph explorer: their steps cost no model check, and at the default configuration
+// they take a few million (about a second and a half).
+const openPairSteps = 20_000_000
 
 // selfTestMutation, set only by tests (export_test.go), breaks the explorer on purpose
 // so the tests can show that their properties catch a broken explorer.
