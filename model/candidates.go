@@ -41,12 +41,7 @@ func exploreCandidates(p *Program, m Consistency, opts Options, visit func(*Exec
 		c.deadline = c.start.Add(opts.Timeout)
 	}
 	if c.domains() && !c.stopped {
-		c.traces = make([][]threadTrace, len(p.Threads))
-		for t := range p.Threads {
-			var st ThreadState
-			st.reset(p.Threads[t])
-			c.enumThread(t, &st, nil)
-		}
+		c.enumPaths()
 		closed := false
 		if lo, ok := m.(LocalOrder); ok && onlyCyclic && !c.stopped {
 			closed = !c.openTraces(lo, nil)
@@ -295,6 +290,21 @@ func (c *candidates) enumThread(t int, st *ThreadState, evs []Event) {
 		code.apply(st, &ev)
 		evs = append(evs, ev)
 	}
+	c.addTrace(t, evs, st)
+}
+
+// enumPaths fills c.traces with every path of every thread (enumThread).
+func (c *candidates) enumPaths() {
+	c.traces = make([][]threadTrace, len(c.prog.Threads))
+	for t := range c.prog.Threads {
+		var st ThreadState
+		st.reset(c.prog.Threads[t])
+		c.enumThread(t, &st, nil)
+	}
+}
+
+// addTrace records a finished path of thread t: its events and final state.
+func (c *candidates) addTrace(t int, evs []Event, st *ThreadState) {
 	tr := threadTrace{events: append([]Event(nil), evs...)}
 	tr.state.copyFrom(st)
 	c.traces[t] = append(c.traces[t], tr)

@@ -21,12 +21,7 @@ func OpenPairsByPaths(p *Program, m LocalOrder) ([]OpenPair, Result) {
 	c := &candidates{explorer: explorer{prog: p.Seal(), start: time.Now()}}
 	seen := map[OpenPair]bool{}
 	if c.domains() && !c.stopped {
-		c.traces = make([][]threadTrace, len(p.Threads))
-		for t := range p.Threads {
-			var st ThreadState
-			st.reset(p.Threads[t])
-			c.enumThread(t, &st, nil)
-		}
+		c.enumPaths()
 		c.openTraces(m, seen)
 	}
 	return sortedPairs(seen), Result{Reason: c.reason}

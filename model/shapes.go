@@ -250,7 +250,5 @@ func (c *candidates) enumShapes(t int, st *ThreadState, evs []Event, keep []bool
 		code.apply(st, &ev)
 		evs = append(evs, ev)
 	}
-	tr := threadTrace{events: append([]Event(nil), evs...)}
-	tr.state.copyFrom(st)
-	c.traces[t] = append(c.traces[t], tr)
+	c.addTrace(t, evs, st)
 }
