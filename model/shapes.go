@@ -2,7 +2,6 @@ package model
 
 import (
 	bin "encoding/binary"
-	"sort"
 )
 
 // shapes.go enumerates the thread paths that the open-pair analysis (porfcycle.go)
@@ -123,8 +122,9 @@ func appendStateKey(buf []byte, code *Thread, st *ThreadState, keep []bool, with
 // round, every value a thread writes when its reads return values already known. As in
 // candidates.domains, a chain of writes that justifies a value is never longer than the
 // program's number of write instructions, which bounds the rounds; unlike it, a value
-// is not tied to the instructions that justify it, so an atomic_inc may count up once
-// per round. Each round visits every distinct thread state once (appendStateKey with the
+// is not tied to the instructions that justify it, so an atomic_inc could count up once
+// per round; counterBounds stops that for locations only set to or changed by
+// constants. Each round visits every distinct thread state once (appendStateKey with the
 // registers that reach a written value or the shape), not every path.
 func (c *candidates) cheapDomains() bool {
 	p := c.prog
@@ -144,10 +144,11 @@ func (c *candidates) cheapDomains() bool {
 			}
 		}
 	}
+	bounds := counterBounds(p)
 	for round := 0; round < rounds; round++ {
 		grew := false
 		for t := range p.Threads {
-			w := &domainWalk{c: c, t: t, keep: flows[t].written, seen: map[string]bool{}, sets: sets}
+			w := &domainWalk{c: c, t: t, keep: flows[t].written, seen: map[string]bool{}, sets: sets, bounds: bounds}
 			var st ThreadState
 			st.reset(p.Threads[t])
 			w.walk(&st)
@@ -171,8 +172,11 @@ type domainWalk struct {
 	keep []bool
 	seen map[string]bool
 	sets []map[Value]bool
-	key  []byte
-	grew bool
+	// bounds are counterBounds: a value outside its location's bound is never held,
+	// so it is not recorded (nor are the values it would lead to).
+	bounds [][]Value
+	key    []byte
+	grew   bool
 }
 
 // walk runs the thread from st, recording its writes, once per distinct state at
@@ -197,6 +201,9 @@ func (w *domainWalk) walk(st *ThreadState) {
 			}
 			return
 		}
+		if b := w.bounds[ev.Loc]; ev.Kind == KindWrite && b != nil && !hasValue(b, ev.Val) {
+			return
+		}
 		if ev.Kind == KindWrite && !w.sets[ev.Loc][ev.Val] {
 			w.sets[ev.Loc][ev.Val] = true
 			w.grew = true
@@ -212,7 +219,7 @@ func sortedDomain(sets []map[Value]bool) [][]Value {
 		for v := range s {
 			out[l] = append(out[l], v)
 		}
-		sort.Slice(out[l], func(i, j int) bool { return out[l][i] < out[l][j] })
+		sortValues(out[l])
 	}
 	return out
 }
