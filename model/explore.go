@@ -42,6 +42,10 @@ const cycleProofSteps = 200_000
 // they take a few million (about a second and a half).
 const openPairSteps = 20_000_000
 
+// preciseDomainSteps bounds the precise value domains that refine the cheap ones for
+// the second phase's speculated reads (speculate.go); past it the cheap ones serve.
+const preciseDomainSteps = 2_000_000
+
 // selfTestMutation, set only by tests (export_test.go), breaks the explorer on purpose
 // so the tests can show that their properties catch a broken explorer.
 var selfTestMutation int

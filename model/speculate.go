@@ -54,16 +54,23 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	}
 	// Each speculated read is tried with every value of its location's domain, so the
 	// precise domains (candidates.domains, which tie values to the instructions that
-	// justify them) are worth their cost here; both are supersets of what a location
-	// may hold, and so is their intersection.
+	// justify them) are worth a bounded cost here; both are supersets of what a
+	// location may hold, and so is their intersection. They enumerate thread paths,
+	// which at three CPUs may not finish: the cheap domains then serve alone.
 	cheap := c.domain
-	if !c.domains() || c.stopped {
+	c.opts.MaxSteps = c.steps + preciseDomainSteps
+	c.domains()
+	switch {
+	case c.stopped && c.reason != StepBudget:
 		res.Reason, res.Stats = c.reason, c.stats
 		res.Elapsed = time.Since(start)
 		return res
-	}
-	for l := range c.domain {
-		c.domain[l] = intersectValues(c.domain[l], cheap[l])
+	case c.stopped:
+		c.domain = cheap
+	default:
+		for l := range c.domain {
+			c.domain[l] = intersectValues(c.domain[l], cheap[l])
+		}
 	}
 	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain}
 	for t, th := range p.Threads {
