@@ -76,6 +76,8 @@ type candidates struct {
 	// one are skipped.
 	open  [][]bool
 	color []int32 // hasPorfCycle scratch
+	// flows are each thread's registerFlow, set by cheapDomains (shapes.go).
+	flows []registerFlow
 }
 
 // domains computes which values each location may hold: initial values, plus every

@@ -27,9 +27,10 @@ import (
 // A model whose local order relates marked accesses only, but whose locks order the
 // plain accesses they guard (PlainOrderedByLocks), closes more pairs: lockguard.go.
 //
-// Thread paths are those of the candidate enumerator: every sequence of events a thread
-// produces when each read returns any value its location may hold, a superset of the
-// paths in consistent graphs, so the argument covers every graph the phase would visit.
+// Thread paths are every sequence of events a thread produces when each read returns
+// any value its location may hold, a superset of the paths in consistent graphs, so the
+// argument covers every graph the phase would visit. The analysis looks at one path per
+// shape (shapes.go): paths that differ only in values have the same open pairs.
 
 // LocalOrder is implemented by memory models that allow po ∪ rf cycles (PorfCyclic)
 // and can show most of them inconsistent from each thread's events alone.
@@ -73,7 +74,7 @@ func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates,
 		for t := range p.Threads {
 			var st ThreadState
 			st.reset(p.Threads[t])
-			c.enumShapes(t, &st, nil, flowOf(p.Threads[t]).shape)
+			c.enumShapes(t, &st, nil, c.flows[t].shape)
 		}
 		if !c.stopped {
 			c.openTraces(m, seen)

@@ -117,9 +117,10 @@ func appendStateKey(buf []byte, code *Thread, st *ThreadState, keep []bool, with
 	return buf
 }
 
-// cheapDomains sets c.domain to a superset of the values each location may hold in an
-// execution whose value flow has no cycle: the initial values, then, round after
-// round, every value a thread writes when its reads return values already known. As in
+// cheapDomains sets c.flows (flowOf for each thread), and c.domain to a superset of the
+// values each location may hold in an execution whose value flow has no cycle: the
+// initial values, then, round after round, every value a thread writes when its reads
+// return values already known. As in
 // candidates.domains, a chain of writes that justifies a value is never longer than the
 // program's number of write instructions, which bounds the rounds; unlike it, a value
 // is not tied to the instructions that justify it, so an atomic_inc could count up once
@@ -134,9 +135,9 @@ func (c *candidates) cheapDomains() bool {
 	}
 	c.domain = sortedDomain(sets)
 	rounds := 1
-	flows := make([]registerFlow, len(p.Threads))
+	c.flows = make([]registerFlow, len(p.Threads))
 	for t, th := range p.Threads {
-		flows[t] = flowOf(th)
+		c.flows[t] = flowOf(th)
 		for _, in := range th.Code {
 			switch in.Op {
 			case OpStore, OpRMW, OpUnlock, OpLock, OpTrylock:
@@ -148,7 +149,7 @@ func (c *candidates) cheapDomains() bool {
 	for round := 0; round < rounds; round++ {
 		grew := false
 		for t := range p.Threads {
-			w := &domainWalk{c: c, t: t, keep: flows[t].written, seen: map[string]bool{}, sets: sets, bounds: bounds}
+			w := &domainWalk{c: c, t: t, keep: c.flows[t].written, seen: map[string]bool{}, sets: sets, bounds: bounds}
 			var st ThreadState
 			st.reset(p.Threads[t])
 			w.walk(&st)

@@ -20,7 +20,7 @@ import "time"
 //   - G determines G′ and, given G′, the writes its speculated reads read.
 //
 // So the graph explorer is run once more, with one change: a read at an open
-// instruction takes, in turn, each value of its location's domain (candidates.domains)
+// instruction takes, in turn, each value of its location's domain (see exploreSpeculated)
 // instead of a write's; it is never revisited, and it counts as added maximally when
 // it took the first value. The explorer then reaches every such G′ once, as it reaches
 // every consistent graph with an acyclic po ∪ rf. At each complete G′ every way of
