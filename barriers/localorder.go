@@ -45,6 +45,16 @@ func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 // plain-coherence (wr-incoh) forbids a plain access to read against that order.
 func (m *LKMM) PlainOrderedByLocks() bool { return true }
 
+// LocksOrderCriticalSections implements model.LockOrdered: lock.cat's critical
+// sections are ordered by hb (UL -rfe-> LKR, acq-po, po-rel), and a marked rf edge
+// against that order would close an hb cycle, a plain one be wr-incoh.
+func (m *LKMM) LocksOrderCriticalSections() bool { return true }
+
+// LocksOrderCriticalSections implements model.LockOrdered: spin_lock's read is an
+// acquire (A) and spin_unlock a release (L), so ob orders a lock's critical sections
+// (L;po;A and A;po, po;L in bob, rfe) and every event inside them.
+func (m *ARMv8) LocksOrderCriticalSections() bool { return true }
+
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	refuseUnsupported("armv8", m, g)

@@ -40,6 +40,13 @@ package model
 //     UL and R is marked (po-rel). Only a segment entered and left through marked-only
 //     rf edges needs the local order between R and W′.
 //
+// The replacement in step 2 holds for an rf edge between two marked accesses too,
+// and under armv8 for every rf edge, when both hold the lock: if R's critical section
+// came first, R would be ordered before W (by hb, or armv8's ob, which the release
+// and acquire of the lock hand over), and W -rf-> R closes a cycle of hb (ob) that
+// the model forbids. So a location all of whose accesses hold one lock (fullGuard)
+// replaces every rf edge on it, under lkmm and armv8 alike (LockOrdered).
+//
 // One more case closes pairs under every model: a write of spin_lock (LKW) writes a
 // taken lock, and a spin_lock that reads it waits forever, so a segment left through
 // an rf edge from an LKW needs another thread to read the lock word otherwise
@@ -62,6 +69,18 @@ type PlainOrderedByLocks interface {
 	PlainOrderedByLocks() bool
 }
 
+// LockOrdered is implemented by a LocalOrder for a model in which the critical sections
+// of a lock are totally ordered by its lock and unlock events, a lock acquire orders
+// every later event of its thread and an unlock every earlier one, and a read may not
+// read a write whose critical section of a lock both hold comes after its own
+// (lkmm: hb, and plain-coherence for plain accesses; armv8: ob, with acquire loads
+// and release stores). Then every rf edge between threads on a location all of whose
+// accesses hold one lock is replaced as the file comment says, marked or not.
+type LockOrdered interface {
+	LocalOrder
+	LocksOrderCriticalSections() bool
+}
+
 // noGuard marks a location that no lock guards.
 const noGuard LocID = -1
 
@@ -72,16 +91,19 @@ type accessSummary struct {
 	// resumingR is markedR without spin_lock's reads: one that reads a lock write
 	// (LKW) waits forever, so no segment of a cycle starts there.
 	resumingR [][]bool
-	guard     []LocID // per location: a guarding lock, or noGuard
+	guard     []LocID // per location: a lock guarding its plain rf edges, or noGuard
+	// fullGuard is, per location, a lock held at every access to it, or noGuard:
+	// then every rf edge between two threads on it is replaced (LockOrdered).
+	fullGuard []LocID
 }
 
 // summarizeAccesses builds the summary over every thread path. Guards are computed
 // only when locks order plain accesses; otherwise every location is unguarded, and a
 // pair is open whenever other threads may write its read's location and read its
 // write's.
-func summarizeAccesses(p *Program, traces [][]threadTrace, locksOrderPlain bool) *accessSummary {
+func summarizeAccesses(p *Program, traces [][]threadTrace, locksOrder, locksOrderPlain bool) *accessSummary {
 	nl, nt := len(p.Locs), len(p.Threads)
-	s := &accessSummary{guard: make([]LocID, nl)}
+	s := &accessSummary{guard: make([]LocID, nl), fullGuard: make([]LocID, nl)}
 	for _, f := range []*[][]bool{&s.plainR, &s.plainW, &s.markedR, &s.markedW, &s.resumingR} {
 		*f = make([][]bool, nl)
 		for l := range *f {
@@ -101,10 +123,10 @@ func summarizeAccesses(p *Program, traces [][]threadTrace, locksOrderPlain bool)
 		}
 	}
 	for l := range s.guard {
-		s.guard[l] = noGuard
+		s.guard[l], s.fullGuard[l] = noGuard, noGuard
 	}
-	if locksOrderPlain {
-		s.computeGuards(traces)
+	if locksOrder || locksOrderPlain {
+		s.computeGuards(traces, locksOrder, locksOrderPlain)
 	}
 	return s
 }
@@ -123,11 +145,12 @@ func (s *accessSummary) kind(e *Event) [][]bool {
 	return s.markedW
 }
 
-// computeGuards intersects, per location, the locks held at each access a plain rf
-// edge may join (see the file comment).
-func (s *accessSummary) computeGuards(traces [][]threadTrace) {
-	cands := make([][]LocID, len(s.guard)) // the locks held at every such access so far
-	seen := make([]bool, len(s.guard))
+// computeGuards intersects, per location, the locks held at each access (full) and
+// at each access a plain rf edge may join (plain; see the file comment).
+func (s *accessSummary) computeGuards(traces [][]threadTrace, full, plain bool) {
+	var g, fg lockIntersection
+	g.init(len(s.guard))
+	fg.init(len(s.guard))
 	var held []LocID
 	for _, trs := range traces {
 		for i := range trs {
@@ -137,13 +160,11 @@ func (s *accessSummary) computeGuards(traces [][]threadTrace) {
 				if e.Kind != KindRead && e.Kind != KindWrite {
 					continue
 				}
-				if s.plainEdgeEnd(e) {
-					if !seen[e.Loc] {
-						seen[e.Loc] = true
-						cands[e.Loc] = append([]LocID(nil), held...)
-					} else {
-						cands[e.Loc] = intersectLocs(cands[e.Loc], held)
-					}
+				if plain && s.plainEdgeEnd(e) {
+					g.meet(e.Loc, held)
+				}
+				if full {
+					fg.meet(e.Loc, held)
 				}
 				switch {
 				case e.Kind == KindWrite && e.Ann&AnnLock != 0:
@@ -159,9 +180,35 @@ func (s *accessSummary) computeGuards(traces [][]threadTrace) {
 			}
 		}
 	}
-	for l := range s.guard {
-		if seen[l] && len(cands[l]) > 0 {
-			s.guard[l] = cands[l][0]
+	g.result(s.guard)
+	fg.result(s.fullGuard)
+}
+
+// lockIntersection is, per location, the locks held at every access met so far.
+type lockIntersection struct {
+	held [][]LocID
+	seen []bool
+}
+
+func (li *lockIntersection) init(n int) {
+	li.held, li.seen = make([][]LocID, n), make([]bool, n)
+}
+
+// meet intersects location l's locks with held.
+func (li *lockIntersection) meet(l LocID, held []LocID) {
+	if !li.seen[l] {
+		li.seen[l] = true
+		li.held[l] = append([]LocID(nil), held...)
+		return
+	}
+	li.held[l] = intersectLocs(li.held[l], held)
+}
+
+// result sets out[l] to one of location l's locks, for the locations that have one.
+func (li *lockIntersection) result(out []LocID) {
+	for l := range out {
+		if li.seen[l] && len(li.held[l]) > 0 {
+			out[l] = li.held[l][0]
 		}
 	}
 }
@@ -204,11 +251,14 @@ func (s *accessSummary) open(t int, r, w *Event) bool {
 		outMarked = byOther(s.resumingR[y], t) // lock words are never plain
 	}
 	outPlain := byOther(s.plainR[y], t) || (wPlain && byOther(s.markedR[y], t))
+	inFull, outFull := s.fullGuard[x] != noGuard, s.fullGuard[y] != noGuard
 	switch {
 	case !(inMarked || inPlain) || !(outMarked || outPlain):
 		return false // no cycle passes through it
-	case inPlain && s.guard[x] == noGuard, outPlain && s.guard[y] == noGuard:
-		return true
+	case inPlain && !inFull && s.guard[x] == noGuard, outPlain && !outFull && s.guard[y] == noGuard:
+		return true // a plain rf edge that no lock orders
+	case inFull || outFull:
+		return false // entered after a lock acquire, or left before an unlock
 	}
 	return inMarked && outMarked
 }

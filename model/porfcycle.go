@@ -109,11 +109,14 @@ func sortedPairs(seen map[OpenPair]bool) []OpenPair {
 // consistent graph has a po ∪ rf cycle.
 func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 	p := c.prog
-	lockOrdered := false
+	plainOrdered, lockOrdered := false, false
 	if pl, ok := lo.(PlainOrderedByLocks); ok {
-		lockOrdered = pl.PlainOrderedByLocks()
+		plainOrdered = pl.PlainOrderedByLocks()
 	}
-	acc := summarizeAccesses(p, c.traces, lockOrdered)
+	if lk, ok := lo.(LockOrdered); ok {
+		lockOrdered = lk.LocksOrderCriticalSections()
+	}
+	acc := summarizeAccesses(p, c.traces, lockOrdered, plainOrdered)
 	g := NewGraph(p)
 	c.open = make([][]bool, len(c.traces))
 	any := false
