@@ -1,9 +1,9 @@
 package model
 
-// lockguard.go refines porfcycle.go's test of an open pair for memory models whose local
-// order relates marked accesses only, as the Linux-kernel memory model's does (its
-// happens-before is confined to marked accesses), but in which a lock orders the plain
-// accesses of its critical sections.
+// lockguard.go refines porfcycle.go's test of an open pair for memory models in which a
+// lock orders the accesses of its critical sections: above all the Linux-kernel memory
+// model, whose local order relates marked accesses only (its happens-before is
+// confined to them), and, for locations only ever accessed under a lock, armv8.
 //
 // Without the refinement, every read → write pair of a thread with a plain end is open
 // under such a model, and so is every read of a lock-protected variable in a kernel
@@ -55,9 +55,9 @@ package model
 // So, under such a model, a read R and a later write W′ that the local order leaves
 // unordered are open only if the segment may be entered through a plain rf edge on an
 // unguarded location, or left through one, or entered and left through marked-only rf
-// edges. If no segment of a cycle is open, the cycle is an hb cycle, which the model
-// forbids. Which of these can happen is judged from every path of every other thread,
-// as porfcycle.go does.
+// edges on locations no lock fully guards. If no segment of a cycle is open, the cycle
+// is an hb (ob) cycle, which the model forbids. Which of these can happen is judged
+// from every path of every other thread, as porfcycle.go does (summarizeAccesses).
 
 // PlainOrderedByLocks is implemented by a LocalOrder that relates marked accesses only,
 // for a model in which a lock orders the plain accesses it guards as the file comment
