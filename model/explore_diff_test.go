@@ -124,6 +124,15 @@ func randomLocations(rng *rand.Rand, p *model.Program) ([]model.Array, model.Arr
 	return locs, p.Var("l", 0), 2 + rng.Intn(2)
 }
 
+// randomValue draws a value to write: one of the registers plus one a third of the
+// time (a data dependency), otherwise a constant from lo to 2.
+func randomValue(rng *rand.Rand, regs []model.Reg, lo int) any {
+	if len(regs) > 0 && rng.Intn(3) == 0 {
+		return model.Add(regs[rng.Intn(len(regs))], 1)
+	}
+	return lo + rng.Intn(3-lo)
+}
+
 // randomProgram builds a small program from a seed: 2–3 threads of 1–4 statements over
 // two or three locations, mixing every kind of access the DSL has.
 func randomProgram(seed int64) *model.Program {
@@ -134,12 +143,7 @@ func randomProgram(seed int64) *model.Program {
 	for ti := 0; ti < nthreads; ti++ {
 		th := p.Thread(fmt.Sprintf("P%d", ti), "cpu")
 		var regs []model.Reg
-		val := func() any {
-			if len(regs) > 0 && rng.Intn(3) == 0 {
-				return model.Add(regs[rng.Intn(len(regs))], 1)
-			}
-			return 1 + rng.Intn(2)
-		}
+		val := func() any { return randomValue(rng, regs, 1) }
 		n := 1 + rng.Intn(4)
 		for s := 0; s < n; s++ {
 			l := locs[rng.Intn(nloc)]

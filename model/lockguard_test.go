@@ -28,12 +28,7 @@ func lockedPlainProgram(seed int64) *model.Program {
 	for ti := 0; ti < nthreads; ti++ {
 		th := p.Thread(fmt.Sprintf("P%d", ti), "cpu")
 		var regs []model.Reg
-		val := func() any {
-			if len(regs) > 0 && rng.Intn(3) == 0 {
-				return model.Add(regs[rng.Intn(len(regs))], 1)
-			}
-			return 1 + rng.Intn(2)
-		}
+		val := func() any { return randomValue(rng, regs, 1) }
 		// Mostly P0 reads x and writes y, P1 reads y and writes x: load buffering.
 		in, out := xs[ti%2], xs[(ti+1)%2]
 		if rng.Intn(4) == 0 {

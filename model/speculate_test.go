@@ -27,12 +27,7 @@ func loadBufferingProgram(seed int64) *model.Program {
 		th := p.Thread(fmt.Sprintf("P%d", ti), "cpu")
 		var regs []model.Reg
 		locked := false
-		val := func() any {
-			if len(regs) > 0 && rng.Intn(3) == 0 {
-				return model.Add(regs[rng.Intn(len(regs))], 1)
-			}
-			return rng.Intn(3) // 0 is the initial value
-		}
+		val := func() any { return randomValue(rng, regs, 0) } // 0 is the initial value
 		reads := 1 + rng.Intn(2)
 		for s := 0; s < reads; s++ {
 			l := locs[rng.Intn(nloc)]
