@@ -176,15 +176,20 @@ func (a *algebra) minus(x, y *rel) *rel {
 	return r
 }
 
-// seq is the composition x₁ ; x₂ ; …: i is related to k when i x₁ j x₂ … k.
+// seq is the composition x₁ ; x₂ ; …: i is related to k when i x₁ j x₂ … k. Only the
+// j with a successor in the right operand can contribute, so the left operand's rows
+// are masked with its domain first: composing with a sparse relation (an identity on
+// unlocks, say) then costs little even when the left one is program order.
 func (a *algebra) seq(xs ...*rel) *rel {
 	cur := xs[0]
 	for _, y := range xs[1:] {
 		r := a.newRel()
 		w := a.w
+		dom := a.domain(y)
 		for i := 0; i < a.n; i++ {
 			dst := r.b[i*w : (i+1)*w]
 			for k, x := range cur.b[i*w : (i+1)*w] {
+				x &= dom[k]
 				for x != 0 {
 					j := k<<6 | bits.TrailingZeros64(x)
 					x &= x - 1
@@ -211,18 +216,30 @@ func (a *algebra) inv(x *rel) *rel {
 	return r
 }
 
-// plus is the transitive closure x⁺ (Warshall's algorithm, one row at a time).
+// plus is the transitive closure x⁺ (Warshall's algorithm, one row at a time). A node
+// k can only be the middle of a path when it has both a predecessor and a successor,
+// and only rows with a successor ever grow, so the loops run over those nodes alone.
 func (a *algebra) plus(x *rel) *rel {
 	r := a.copyRel(x)
 	w := a.w
-	for k := 0; k < a.n; k++ {
-		rk := r.b[k*w : (k+1)*w]
-		kw, kb := k>>6, uint64(1)<<(uint(k)&63)
-		for i := 0; i < a.n; i++ {
-			ri := r.b[i*w : (i+1)*w]
-			if ri[kw]&kb != 0 {
-				for m, v := range rk {
-					ri[m] |= v
+	dom := a.domain(x)
+	mid := a.setInter(dom, a.rangeOf(x))
+	for kw, kbits := range mid {
+		for kbits != 0 {
+			k := kw<<6 | bits.TrailingZeros64(kbits)
+			kbits &= kbits - 1
+			rk := r.b[k*w : (k+1)*w]
+			kb := uint64(1) << (uint(k) & 63)
+			for iw, ibits := range dom {
+				for ibits != 0 {
+					i := iw<<6 | bits.TrailingZeros64(ibits)
+					ibits &= ibits - 1
+					ri := r.b[i*w : (i+1)*w]
+					if ri[kw]&kb != 0 {
+						for m, v := range rk {
+							ri[m] |= v
+						}
+					}
 				}
 			}
 		}
