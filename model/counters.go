@@ -38,17 +38,7 @@ func counterBounds(p *Program) [][]Value {
 			if !writes {
 				continue
 			}
-			lo, hi := int(in.Loc.A.Base), int(in.Loc.A.Base)+in.Loc.A.Len
-			if c, isConst := in.Loc.Index.(Const); in.Loc.Index == nil || isConst {
-				idx := 0
-				if isConst {
-					idx = int(c)
-				}
-				if idx < 0 || idx >= in.Loc.A.Len {
-					continue // faults before writing
-				}
-				lo, hi = lo+idx, lo+idx+1
-			}
+			lo, hi := mayAccess(in)
 			for l := lo; l < hi; l++ {
 				switch {
 				case !constant:
@@ -68,6 +58,24 @@ func counterBounds(p *Program) [][]Value {
 		}
 	}
 	return out
+}
+
+// mayAccess returns the locations [lo, hi) that a memory instruction may access: one
+// for a scalar or a constant index (none when it is out of range: the access faults),
+// the whole array for an index computed from registers.
+func mayAccess(in *Instr) (lo, hi int) {
+	lo, hi = int(in.Loc.A.Base), int(in.Loc.A.Base)+in.Loc.A.Len
+	if c, isConst := in.Loc.Index.(Const); in.Loc.Index == nil || isConst {
+		idx := 0
+		if isConst {
+			idx = int(c)
+		}
+		if idx < 0 || idx >= in.Loc.A.Len {
+			return lo, lo
+		}
+		lo, hi = lo+idx, lo+idx+1
+	}
+	return lo, hi
 }
 
 // constantEffect says whether in writes memory, and if so whether it writes a

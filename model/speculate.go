@@ -38,8 +38,12 @@ import "time"
 type speculation struct {
 	at     [][]bool  // per thread and instruction: its reads are speculated
 	domain [][]Value // per location, sorted: the values a speculated read takes
-	reads  []EventRef
-	done   []int32 // hasPorfCycle scratch
+	// blind marks the locations whose values nothing looks at (blind.go): their domain
+	// is one placeholder, and recomputed says which of them giveBlindValues set.
+	blind, recomputed []bool
+	saved             blindValues
+	reads             []EventRef
+	done              []int32 // hasPorfCycle scratch
 }
 
 // exploreSpeculated visits every graph of p that m allows and whose po ∪ rf has a
@@ -72,7 +76,13 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 			c.domain[l] = intersectValues(c.domain[l], cheap[l])
 		}
 	}
-	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain}
+	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain,
+		blind: blindLocations(p), recomputed: make([]bool, len(p.Locs))}
+	for l, b := range sp.blind {
+		if b {
+			sp.domain[l] = []Value{blindPlaceholder}
+		}
+	}
 	for t, th := range p.Threads {
 		sp.at[t] = make([]bool, len(th.Code))
 	}
@@ -148,7 +158,9 @@ func (x *explorer) resolve(g *ExecutionGraph) {
 
 // chooseWrites gives reads[k:] every write of their value in turn: the initial write,
 // then the location's writes in coherence order, never a later write of the read's own
-// thread (every model's coherence forbids it).
+// thread (every model's coherence forbids it). The read half of an RMW that wrote has
+// one choice, the write right before its write half in coherence order (atomicity);
+// at a blind location its value is set later (giveBlindValues).
 func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 	if x.stop() {
 		return
@@ -159,6 +171,13 @@ func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 	}
 	rr := reads[k]
 	r := g.Event(rr)
+	if u, ok := rmwWriteHalf(g, rr); ok {
+		if w := coPredecessor(g, u); x.spec.blind[r.Loc] || g.WriteValue(w) == r.Val {
+			r.RF = w
+			x.chooseWrites(g, reads, k+1)
+		}
+		return
+	}
 	if g.Prog.Locs[r.Loc].Init == r.Val {
 		r.RF = InitRef(r.Loc)
 		x.chooseWrites(g, reads, k+1)
@@ -183,7 +202,9 @@ func (x *explorer) resolved(g *ExecutionGraph) {
 	if !x.consistent(g) {
 		return
 	}
+	x.giveBlindValues(g, x.spec.reads, &x.spec.saved)
 	x.finish(g)
+	x.takeBlindValues(g, x.spec.reads, &x.spec.saved)
 }
 
 // hasPorfCycle reports whether po ∪ rf has a cycle: some event reads, through a chain
