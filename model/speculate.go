@@ -56,29 +56,33 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	if res.Reason != Exhausted || len(open) == 0 {
 		return res
 	}
+	blind := blindLocations(p)
 	// Each speculated read is tried with every value of its location's domain, so the
 	// precise domains (candidates.domains, which tie values to the instructions that
 	// justify them) are worth a bounded cost here; both are supersets of what a
 	// location may hold, and so is their intersection. They enumerate thread paths,
-	// which at three CPUs may not finish: the cheap domains then serve alone.
-	cheap := c.domain
-	c.opts.MaxSteps = c.steps + preciseDomainSteps
-	c.domains()
-	switch {
-	case c.stopped && c.reason != StepBudget:
-		res.Reason, res.Stats = c.reason, c.stats
-		res.Elapsed = time.Since(start)
-		return res
-	case c.stopped:
-		c.domain = cheap
-	default:
-		for l := range c.domain {
-			c.domain[l] = intersectValues(c.domain[l], cheap[l])
+	// which at three CPUs may not finish: the cheap domains then serve alone. A blind
+	// location needs no domain (blind.go).
+	if !allBlind(p, open, blind) {
+		cheap := c.domain
+		c.opts.MaxSteps = c.steps + preciseDomainSteps
+		c.domains()
+		switch {
+		case c.stopped && c.reason != StepBudget:
+			res.Reason, res.Stats = c.reason, c.stats
+			res.Elapsed = time.Since(start)
+			return res
+		case c.stopped:
+			c.domain = cheap
+		default:
+			for l := range c.domain {
+				c.domain[l] = intersectValues(c.domain[l], cheap[l])
+			}
 		}
 	}
 	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain,
-		blind: blindLocations(p), recomputed: make([]bool, len(p.Locs))}
-	for l, b := range sp.blind {
+		blind: blind, recomputed: make([]bool, len(p.Locs))}
+	for l, b := range blind {
 		if b {
 			sp.domain[l] = []Value{blindPlaceholder}
 		}
@@ -99,6 +103,19 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	r := runGraphExplorer(p, m, o, visit, sp)
 	r.Elapsed = time.Since(start)
 	return r
+}
+
+// allBlind reports whether every location the reads of open pairs may access is blind.
+func allBlind(p *Program, open []OpenPair, blind []bool) bool {
+	for _, op := range open {
+		lo, hi := mayAccess(&p.Threads[op.Thread].Code[op.ReadPC])
+		for l := lo; l < hi; l++ {
+			if !blind[l] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // intersectValues keeps the values of a, sorted, that are in b, sorted.
