@@ -392,36 +392,3 @@ func (m *LKMM) rcuReadSections() *rel {
 	m.stack = stack
 	return r
 }
-
-// plainCoherence checks the plain-coherence axiom: a plain access that races with
-// another access must agree with the order marked accesses force on them.
-func (m *LKMM) plainCoherence(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) bool {
-	x := &m.x
-	a := &x.a
-	fence, strongFence := r.fence, r.strongFence
-	xb := a.union(r.hb, r.pb)
-	if rcuFence != nil {
-		fence, strongFence = a.union(fence, rcuFence), a.union(strongFence, rcuFence)
-		xb = a.union(xb, rb)
-	}
-	xbstar := a.star(xb)
-	marked := a.id(s.Marked)
-	vis := a.seq(a.star(r.cumulFence), a.opt(r.rfe), marked,
-		a.union(a.seq(strongFence, marked, xbstar), a.inter(xbstar, x.intr)))
-	notNoreturn := a.complement(s.Noreturn)
-	R4rmb := a.setMinus(s.R, s.Noreturn)
-	rmbFence := x.fencerel(x.fences(model.FenceRmb))
-	wPre := a.seq(marked, a.opt(a.union(r.addr, fence)))
-	rPre := a.seq(marked, a.opt(a.union(r.addr, r.nonrwFence, a.restrict(R4rmb, rmbFence, notNoreturn))))
-	wPost := a.seq(a.opt(fence), marked, r.rmwSeq)
-	rPost := a.seq(a.opt(a.union(r.nonrwFence, a.restrict(notNoreturn, rmbFence, R4rmb))), marked)
-	wwVis := a.union(fence, a.seq(strongFence, xbstar, wPre), a.seq(wPost, vis, wPre))
-	wrVis := a.union(fence, a.seq(strongFence, xbstar, rPre), a.seq(wPost, vis, rPre))
-	rwXbstar := a.union(fence, a.seq(rPost, xbstar, wPre))
-	ext := a.minus(a.cross(s.M, s.M), x.intr)
-	preRace := a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
-	wrIncoh := a.inter(a.inter(preRace, x.rf), a.inv(rwXbstar))
-	rwIncoh := a.inter(a.inter(preRace, x.fr), a.inv(wrVis))
-	wwIncoh := a.inter(a.inter(preRace, x.co), a.inv(wwVis))
-	return wrIncoh.empty() && rwIncoh.empty() && wwIncoh.empty()
-}

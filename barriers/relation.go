@@ -300,12 +300,14 @@ func (a *algebra) cross(s, t set) *rel {
 // domain is the set of nodes with a successor in x.
 func (a *algebra) domain(x *rel) set {
 	s := a.newSet()
+	w := a.w
 	for i := 0; i < a.n; i++ {
-		for _, v := range x.row(i) {
-			if v != 0 {
-				s.add(i)
-				break
-			}
+		var any uint64
+		for _, v := range x.b[i*w : (i+1)*w] {
+			any |= v
+		}
+		if any != 0 {
+			s[i>>6] |= 1 << (uint(i) & 63)
 		}
 	}
 	return s
@@ -319,6 +321,37 @@ func (a *algebra) rangeOf(x *rel) set {
 			s[k] |= v
 		}
 	}
+	return s
+}
+
+// image is v ; x: the nodes with a predecessor in v.
+func (a *algebra) image(v set, x *rel) set {
+	r := a.newSet()
+	for k, bitsK := range v {
+		for bitsK != 0 {
+			i := k<<6 | bits.TrailingZeros64(bitsK)
+			bitsK &= bitsK - 1
+			for m, u := range x.row(i) {
+				r[m] |= u
+			}
+		}
+	}
+	return r
+}
+
+// imageOpt is v ; x? = v ∪ (v ; x).
+func (a *algebra) imageOpt(v set, x *rel) set {
+	r := a.image(v, x)
+	for k, u := range v {
+		r[k] |= u
+	}
+	return r
+}
+
+// single is the set {i}.
+func (a *algebra) single(i int) set {
+	s := a.newSet()
+	s.add(i)
 	return s
 }
 

@@ -99,8 +99,25 @@ func (x *execution) fences(kinds ...model.FenceKind) set {
 	return s
 }
 
-// fencerel(S) = po ; [S] ; po: pairs of events with a member of S between them.
-func (x *execution) fencerel(s set) *rel { return x.a.seq(x.po, x.a.id(s), x.po) }
+// fencerel(S) = po ; [S] ; po: pairs of events with a member of S between them. Since
+// po is transitive, an event's row is the po-successors of the first member of S after
+// it in its thread, which is how it is built (one row copy per event, no composition).
+func (x *execution) fencerel(s set) *rel {
+	r := x.a.newRel()
+	for t := range x.g.Threads {
+		next := -1 // the first member of s after the event at hand
+		for i := len(x.g.Threads[t].Events) - 1; i >= 0; i-- {
+			v := x.off[t] + i
+			if next >= 0 && x.class[v]&cMarker == 0 {
+				copy(r.row(v), x.po.row(next))
+			}
+			if s.has(v) {
+				next = v
+			}
+		}
+	}
+	return r
+}
 
 // atomic is the RMW axiom every model shares: no write of another thread comes between
 // the read half of an RMW and its write half in coherence, empty(rmw ∩ (fre ; coe)).
