@@ -18,8 +18,10 @@
 //   - support.go     Supports: which primitives a model can judge, by name
 //   - tso.go         x86-TSO with the kernel's x86 mapping
 //   - lkmm.go        the Linux-kernel memory model (linux-kernel.bell/.cat, lock.cat)
+//   - lkmm_plain.go  its plain-coherence axiom, checked one racing pair at a time
 //   - lkmm_alpha.go  lkmm before 4.15: address-dependent loads need smp_read_barrier_depends
 //   - armv8.go       ARMv8 AArch64 (Pulte et al. 2018) with the kernel's arm64 mapping
+//   - localorder.go  each weak model's local order, for the open-pair analysis
 //   - order.go       Ordered / GlobalOrder: each model's global order (sc, tso, armv8,
 //     lkmm), for the properties that judge "before"
 package barriers

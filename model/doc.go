@@ -26,6 +26,10 @@
 //   - revisit.go   backward revisits and the maximality check
 //   - speculate.go the second phase under models with po∪rf cycles: speculated reads
 //   - porfcycle.go open pairs: which reads a model's local order may leave unordered
+//   - lockguard.go locks order the accesses they guard (closes open pairs)
+//   - shapes.go    one thread path per shape, for the open-pair analysis
+//   - counters.go  value bounds of counters set or changed by constants only
+//   - blind.go     locations no thread looks at: one speculated value serves
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

@@ -86,7 +86,7 @@ func GenerateVerdicts(workers int, fingerprint string) string {
 	writeVerdictTables(&b, "", models, main)
 	fmt.Fprintln(&b, "## Weak models at two CPUs")
 	fmt.Fprintln(&b)
-	fmt.Fprintf(&b, "At the default configuration a weak model completes a run when a violation comes first, or when few reads can take part in a po∪rf cycle: none in v3.10 and v3.17, whose plain accesses are all under the lock that guards them (model/lockguard.go). Here the weak models run at %s, executions with a po∪rf cycle included (the explorer's second phase), with a budget per run of %d steps. ", two, TwoCPUSteps)
+	fmt.Fprintf(&b, "At the default configuration a weak model completes a run when a violation comes first, or when few reads can take part in a po∪rf cycle: none in v3.10 and v3.17, whose plain accesses are all under the lock that guards them (model/lockguard.go), and in single only the reads of a counter whose value no thread looks at, which need one speculated value each (model/blind.go). Here the weak models run at %s, executions with a po∪rf cycle included (the explorer's second phase), with a budget per run of %d steps. ", two, TwoCPUSteps)
 	fmt.Fprintln(&b, "A verdict here is about two submitters only: a race that needs a third CPU is not in these tables.")
 	fmt.Fprintln(&b)
 	writeVerdictTables(&b, "### ", weak, small)
