@@ -84,21 +84,9 @@ func TestSpeculationMatchesCandidatesOnLoadBuffering(t *testing.T) {
 			if sizeOf(p) > 9 {
 				continue
 			}
-			a := map[string]bool{}
-			dup := ""
-			res := model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
-				fp := g.Fingerprint()
-				if a[fp] && dup == "" {
-					dup = g.String()
-				}
-				a[fp] = true
-				return true
-			})
-			require.Equal(t, model.Exhausted, res.Reason, "%s seed %d", name, seed)
-			require.Empty(t, dup, "%s seed %d: a graph visited twice\n%s", name, seed, p)
-			b := map[string]bool{}
-			model.ExploreCandidates(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
-				b[g.Fingerprint()] = true
+			what := fmt.Sprintf("%s seed %d", name, seed)
+			a := visitedOnce(t, p, m, fingerprint, what)
+			b := candidateKeys(p, m, fingerprint, func(g *model.ExecutionGraph) {
 				if model.HasPorfCycle(g) {
 					cyclic++
 					for u := range g.Threads {
@@ -108,7 +96,6 @@ func TestSpeculationMatchesCandidatesOnLoadBuffering(t *testing.T) {
 						}
 					}
 				}
-				return true
 			})
 			if !assert.Equal(t, keys(b), keys(a), "%s seed %d\n%s", name, seed, p) {
 				return
@@ -119,6 +106,40 @@ func TestSpeculationMatchesCandidatesOnLoadBuffering(t *testing.T) {
 	assert.Greater(t, cyclic, 100, "graphs with a po ∪ rf cycle among the programs")
 	assert.Greater(t, blocked, 0, "graphs with a po ∪ rf cycle and a thread blocked in a spin-wait")
 	t.Logf("%d graphs with a cycle, %d of them with a blocked thread", cyclic, blocked)
+}
+
+// fingerprint keys a graph by its events, reads-from and coherence.
+func fingerprint(g *model.ExecutionGraph) string { return g.Fingerprint() }
+
+// visitedOnce runs Explore on p under m to the end and returns the keys of the graphs
+// it visited; a graph visited twice fails the test (what names the run).
+func visitedOnce(t *testing.T, p *model.Program, m model.Consistency, key func(*model.ExecutionGraph) string, what string) map[string]bool {
+	t.Helper()
+	a := map[string]bool{}
+	dup := ""
+	res := model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+		k := key(g)
+		if a[k] && dup == "" {
+			dup = g.String()
+		}
+		a[k] = true
+		return true
+	})
+	require.Equal(t, model.Exhausted, res.Reason, what)
+	require.Empty(t, dup, "%s: a graph visited twice\n%s", what, p)
+	return a
+}
+
+// candidateKeys returns the keys of the graphs candidate enumeration visits on p under
+// m, calling each on every one.
+func candidateKeys(p *model.Program, m model.Consistency, key func(*model.ExecutionGraph) string, each func(*model.ExecutionGraph)) map[string]bool {
+	b := map[string]bool{}
+	model.ExploreCandidates(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+		b[key(g)] = true
+		each(g)
+		return true
+	})
+	return b
 }
 
 // sameAsCandidates checks that Explore visits under model name exactly the graphs
