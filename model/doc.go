@@ -30,6 +30,7 @@
 //   - shapes.go    one thread path per shape, for the open-pair analysis
 //   - counters.go  value bounds of counters set or changed by constants only
 //   - blind.go     locations no thread looks at: one speculated value serves
+//   - narrow.go    speculating a read only when its thread goes on to a paired write
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

@@ -19,6 +19,8 @@ import "time"
 //     edges never break one (barriers tests this for each model).
 //   - G determines G′ and, given G′, the writes its speculated reads read.
 //
+// (narrow.go cuts fewer edges where the value read decides what the thread writes.)
+//
 // So the graph explorer is run once more, with one change: a read at an open
 // instruction takes, in turn, each value of its location's domain (see exploreSpeculated)
 // instead of a write's; it is never revisited, and it counts as added maximally when
@@ -42,8 +44,12 @@ type speculation struct {
 	// is one placeholder, and recomputed says which of them giveBlindValues set.
 	blind, recomputed []bool
 	saved             blindValues
-	reads             []EventRef
-	done              []int32 // hasPorfCycle scratch
+	// narrow marks the open instructions under the narrow rule (narrow.go).
+	narrow       [][]bool
+	narrowThread []bool // the thread has a narrow instruction
+	nw           *narrowing
+	reads        []EventRef
+	done         []int32 // hasPorfCycle scratch
 }
 
 // exploreSpeculated visits every graph of p that m allows and whose po ∪ rf has a
@@ -93,6 +99,21 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	for _, op := range open {
 		sp.at[op.Thread][op.ReadPC] = true
 	}
+	sp.nw = newNarrowing(p, open)
+	sp.narrow = make([][]bool, len(p.Threads))
+	sp.narrowThread = make([]bool, len(p.Threads))
+	for t, th := range p.Threads {
+		sp.narrow[t] = make([]bool, len(th.Code))
+		for pc, in := range th.Code {
+			if !sp.at[t][pc] {
+				continue
+			}
+			// The rule pays where the value read decides the thread's way.
+			sp.narrow[t][pc] = in.Op == OpLock || in.Op == OpTrylock ||
+				in.Dst >= 0 && c.flows[t].shape[in.Dst] && !allBlind(p, []OpenPair{{Thread: t, ReadPC: int32(pc)}}, blind)
+			sp.narrowThread[t] = sp.narrowThread[t] || sp.narrow[t][pc]
+		}
+	}
 	o := opts
 	if o.Timeout > 0 {
 		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
@@ -138,13 +159,17 @@ func intersectValues(a, b []Value) []Value {
 // addSpeculated adds ev, a read at an open instruction, once with each value of its
 // location's domain; the first counts as added maximally.
 func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) {
+	narrow := x.spec.narrow[t][ev.PC]
+	// Every value but the first at an instruction outside the narrow rule, and every
+	// value at one under it, is added non-maximally: such a read stays, and narrowFails
+	// may judge its thread (narrow.go).
 	for k, v := range x.spec.domain[ev.Loc] {
 		if x.stopped {
 			return
 		}
-		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0
+		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow
 		ref := g.push(t, &ev, 0)
-		if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
+		if (ev.AddedMax || !x.narrowFails(g, t)) && !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
 			x.explore(g, depth)
 		}
 		g.pop(t)
@@ -166,6 +191,9 @@ func (x *explorer) resolve(g *ExecutionGraph) {
 	sp.reads = reads
 	if len(reads) == 0 {
 		return // no cycle is possible: the first phase visited this graph
+	}
+	if !sp.nw.canonical(g, sp.narrow) {
+		return // reached again with the reads the narrow rule speculates
 	}
 	x.chooseWrites(g, reads, 0)
 	for _, r := range reads {
