@@ -400,7 +400,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
-			if x.spec.narrow[t][ev.PC] {
+			if x.spec.nw.narrow[t][ev.PC] {
 				x.addRead(g, t, ev, depth)
 			}
 			x.addSpeculated(g, t, ev, depth)
@@ -415,27 +415,25 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 // addRead adds a read from each write of its location in turn, the coherence-latest
 // first.
 func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
-	{
-		floor := x.coherenceFloor(g, t, ev.Loc)
-		if selfTestMutation == mutDropOldest && floor < 0 {
-			floor = 0
+	floor := x.coherenceFloor(g, t, ev.Loc)
+	if selfTestMutation == mutDropOldest && floor < 0 {
+		floor = 0
+	}
+	for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
+		w := InitRef(ev.Loc)
+		if i >= 0 {
+			w = g.Co[ev.Loc][i]
 		}
-		for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
-			w := InitRef(ev.Loc)
-			if i >= 0 {
-				w = g.Co[ev.Loc][i]
-			}
-			ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
-			ref := g.push(t, &ev, 0)
-			if !ev.AddedMax && x.narrowFails(g, t) {
-				g.pop(t)
-				continue
-			}
-			if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
-				x.explore(g, depth)
-			}
+		ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
+		ref := g.push(t, &ev, 0)
+		if !ev.AddedMax && x.spec != nil && x.narrowFails(g, t) {
 			g.pop(t)
+			continue
 		}
+		if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
+			x.explore(g, depth)
+		}
+		g.pop(t)
 	}
 }
 

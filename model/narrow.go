@@ -35,6 +35,8 @@ package model
 
 // narrowing holds, per thread, what the narrow rule needs.
 type narrowing struct {
+	narrow  [][]bool     // per thread and instruction: an open read under the narrow rule
+	threads []bool       // per thread: it has a narrow instruction
 	paired  [][]instrSet // per thread and read instruction: the write instructions it pairs with
 	reach   [][]instrSet // per thread and instruction: the instructions reachable from it
 	sim     ThreadState
@@ -42,15 +44,24 @@ type narrowing struct {
 	written []int32
 }
 
-// newNarrowing builds the pairing and reachability tables of p for the open pairs.
-func newNarrowing(p *Program, open []OpenPair) *narrowing {
-	n := &narrowing{paired: make([][]instrSet, len(p.Threads)), reach: make([][]instrSet, len(p.Threads))}
+// newNarrowing builds the tables of the narrow rule for p's open pairs: the rule takes
+// the open reads whose value decides the thread's way, a lock's or one whose register
+// decides the shape (flows), unless their location is blind.
+func newNarrowing(p *Program, open []OpenPair, flows []registerFlow, blind []bool) *narrowing {
+	n := &narrowing{narrow: make([][]bool, len(p.Threads)), threads: make([]bool, len(p.Threads)),
+		paired: make([][]instrSet, len(p.Threads)), reach: make([][]instrSet, len(p.Threads))}
 	for t, th := range p.Threads {
+		n.narrow[t] = make([]bool, len(th.Code))
 		n.paired[t] = make([]instrSet, len(th.Code))
 		n.reach[t] = reachability(th)
 	}
 	for _, op := range open {
 		n.paired[op.Thread][op.ReadPC] = n.paired[op.Thread][op.ReadPC].with(int(op.WritePC))
+		in := &p.Threads[op.Thread].Code[op.ReadPC]
+		if in.Op == OpLock || in.Op == OpTrylock || in.Dst >= 0 && flows[op.Thread].shape[in.Dst] && !instrBlind(in, blind) {
+			n.narrow[op.Thread][op.ReadPC] = true
+			n.threads[op.Thread] = true
+		}
 	}
 	return n
 }
@@ -127,12 +138,12 @@ func (n *narrowing) runToRead(g *ExecutionGraph, t int) int32 {
 
 // canonical reports whether g's reads at narrow instructions are speculated exactly
 // when a write they pair with follows them in their thread.
-func (n *narrowing) canonical(g *ExecutionGraph, narrow [][]bool) bool {
+func (n *narrowing) canonical(g *ExecutionGraph) bool {
 	for t := range g.Threads {
 		evs := g.Threads[t].Events
 		for i := range evs {
 			r := &evs[i]
-			if r.Kind != KindRead || !narrow[t][r.PC] {
+			if r.Kind != KindRead || !n.narrow[t][r.PC] {
 				continue
 			}
 			follows := false
@@ -163,18 +174,18 @@ func intersects(a, b instrSet) bool {
 // done), already breaks the narrow rule for good: a speculated read at a narrow
 // instruction can no longer reach a write it pairs with, or a read at one taken from a
 // write reaches such a write before the thread reads again. The thread's events up to
-// that read are then fixed, so its runs from here are all it can still do.
+// that read are then fixed, so its runs from here are all it can still do. Only in the
+// second phase (x.spec set).
 func (x *explorer) narrowFails(g *ExecutionGraph, t int) bool {
-	sp := x.spec
-	if sp == nil || !sp.narrowThread[t] {
+	n := x.spec.nw
+	if !n.threads[t] {
 		return false
 	}
-	n := sp.nw
 	evs := g.Threads[t].Events
 	next := int32(-2) // not run yet
 	for i := range evs {
 		r := &evs[i]
-		if r.Kind != KindRead || !sp.narrow[t][r.PC] {
+		if r.Kind != KindRead || !n.narrow[t][r.PC] {
 			continue
 		}
 		paired := n.paired[t][r.PC]

@@ -44,12 +44,9 @@ type speculation struct {
 	// is one placeholder, and recomputed says which of them giveBlindValues set.
 	blind, recomputed []bool
 	saved             blindValues
-	// narrow marks the open instructions under the narrow rule (narrow.go).
-	narrow       [][]bool
-	narrowThread []bool // the thread has a narrow instruction
-	nw           *narrowing
-	reads        []EventRef
-	done         []int32 // hasPorfCycle scratch
+	nw                *narrowing // the narrow rule (narrow.go)
+	reads             []EventRef
+	done              []int32 // hasPorfCycle scratch
 }
 
 // exploreSpeculated visits every graph of p that m allows and whose po ∪ rf has a
@@ -99,21 +96,7 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	for _, op := range open {
 		sp.at[op.Thread][op.ReadPC] = true
 	}
-	sp.nw = newNarrowing(p, open)
-	sp.narrow = make([][]bool, len(p.Threads))
-	sp.narrowThread = make([]bool, len(p.Threads))
-	for t, th := range p.Threads {
-		sp.narrow[t] = make([]bool, len(th.Code))
-		for pc, in := range th.Code {
-			if !sp.at[t][pc] {
-				continue
-			}
-			// The rule pays where the value read decides the thread's way.
-			sp.narrow[t][pc] = in.Op == OpLock || in.Op == OpTrylock ||
-				in.Dst >= 0 && c.flows[t].shape[in.Dst] && !allBlind(p, []OpenPair{{Thread: t, ReadPC: int32(pc)}}, blind)
-			sp.narrowThread[t] = sp.narrowThread[t] || sp.narrow[t][pc]
-		}
-	}
+	sp.nw = newNarrowing(p, open, c.flows, blind)
 	o := opts
 	if o.Timeout > 0 {
 		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
@@ -129,11 +112,19 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 // allBlind reports whether every location the reads of open pairs may access is blind.
 func allBlind(p *Program, open []OpenPair, blind []bool) bool {
 	for _, op := range open {
-		lo, hi := mayAccess(&p.Threads[op.Thread].Code[op.ReadPC])
-		for l := lo; l < hi; l++ {
-			if !blind[l] {
-				return false
-			}
+		if !instrBlind(&p.Threads[op.Thread].Code[op.ReadPC], blind) {
+			return false
+		}
+	}
+	return true
+}
+
+// instrBlind reports whether every location in may access is blind.
+func instrBlind(in *Instr, blind []bool) bool {
+	lo, hi := mayAccess(in)
+	for l := lo; l < hi; l++ {
+		if !blind[l] {
+			return false
 		}
 	}
 	return true
@@ -159,7 +150,7 @@ func intersectValues(a, b []Value) []Value {
 // addSpeculated adds ev, a read at an open instruction, once with each value of its
 // location's domain; the first counts as added maximally.
 func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) {
-	narrow := x.spec.narrow[t][ev.PC]
+	narrow := x.spec.nw.narrow[t][ev.PC]
 	// Every value but the first at an instruction outside the narrow rule, and every
 	// value at one under it, is added non-maximally: such a read stays, and narrowFails
 	// may judge its thread (narrow.go).
@@ -192,7 +183,7 @@ func (x *explorer) resolve(g *ExecutionGraph) {
 	if len(reads) == 0 {
 		return // no cycle is possible: the first phase visited this graph
 	}
-	if !sp.nw.canonical(g, sp.narrow) {
+	if !sp.nw.canonical(g) {
 		return // reached again with the reads the narrow rule speculates
 	}
 	x.chooseWrites(g, reads, 0)
