@@ -59,6 +59,10 @@ type Instr struct {
 	Idle   bool
 	Marker string
 	Args   []Expr
+	// Src is the kernel source this instruction models, as "function (file:line)" or
+	// just "function"; empty when the model does not say (Thread.Source sets it).
+	// Traces print it beside the event.
+	Src string
 }
 
 // String prints the instruction as pseudo-C.

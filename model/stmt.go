@@ -18,6 +18,7 @@ type Thread struct {
 	prog     *Program
 	site     string
 	regName  string
+	src      string
 }
 
 // NumRegs is the number of registers the thread uses.
@@ -28,6 +29,11 @@ func (t *Thread) Reg(name string) Reg {
 	t.RegNames = append(t.RegNames, name)
 	return Reg{ID: len(t.RegNames) - 1, t: t}
 }
+
+// Source says which kernel code the statements that follow model, as
+// "function (file:line)" or "function", until the next call; "" stops it. Traces print
+// it beside each event, so a reader can find the line without the model's source.
+func (t *Thread) Source(src string) *Thread { t.src = src; return t }
 
 // Named gives the register returned by the next value-returning statement a name.
 func (t *Thread) Named(name string) *Thread { t.regName = name; return t }
@@ -51,6 +57,9 @@ func (t *Thread) emit(in Instr) int {
 	}
 	if in.Site == "" {
 		in.Site = t.site
+	}
+	if in.Src == "" {
+		in.Src = t.src
 	}
 	t.site = ""
 	t.Code = append(t.Code, in)
