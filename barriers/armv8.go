@@ -90,7 +90,7 @@ func (m *ARMv8) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g)
 func (m *ARMv8) Violation(g *model.ExecutionGraph) string {
 	refuseUnsupported("armv8", m, g)
 	x := &m.x
-	x.build(g, true)
+	x.build(g, hwDeps)
 	a := &x.a
 	if !x.uniproc() {
 		return "internal"

@@ -21,7 +21,9 @@ import "github.com/steercheck/steercheck/model"
 //	fr       read → every write coherence-after the one it reads (rf⁻¹ ; co)
 //	addr     read → access whose address is computed from it   (Event.Addr)
 //	data     read → write whose value is computed from it      (Event.Data)
-//	ctrl     read → every event after a branch on it            (Event.Ctrl)
+//	ctrl     read → event a branch on it controls: under herd7's C semantics
+//	         (cDeps: lkmm) the events of the if's blocks, up to the join (Event.Ctrl);
+//	         under the hardware's (hwDeps: armv8) every later event (Event.CtrlAll)
 //	rmw      read half → write half of a successful read-modify-write
 //
 // Dependencies follow herd7's C semantics in two details: spin_trylock's result is a
@@ -76,11 +78,21 @@ const (
 	cLockFail                        // LF: the read of a failed spin_trylock
 	cLockBlocked                     // a spin_lock read that saw the lock taken (its thread waits)
 	cDeref                           // rcu_dereference
+	cIsLocked                        // spin_is_locked's read (lock.cat's RL/RU: a lock event for the flags only)
 )
 
-// build numbers g's events and computes the base relations; deps adds addr, data and
-// ctrl (the hardware models that ignore dependencies skip them).
-func (x *execution) build(g *model.ExecutionGraph, deps bool) {
+// depKind says whether and how an execution's dependencies are built.
+type depKind uint8
+
+const (
+	noDeps depKind = iota // models that ignore dependencies (sc, tso)
+	cDeps                 // herd7's C front end: ctrl ends at the if's join (lkmm)
+	hwDeps                // the hardware: a branch controls every later event (armv8)
+)
+
+// build numbers g's events and computes the base relations; deps says whether and
+// how addr, data and ctrl are added.
+func (x *execution) build(g *model.ExecutionGraph, deps depKind) {
 	x.g = g
 	x.iw = resizeInt32(x.iw, len(g.Prog.Locs))
 	for l := range x.iw {
@@ -128,8 +140,8 @@ func (x *execution) build(g *model.ExecutionGraph, deps bool) {
 	}
 	x.buildOrder()
 	x.buildCom()
-	if deps {
-		x.buildDeps()
+	if deps != noDeps {
+		x.buildDeps(deps)
 	} else {
 		x.addr, x.data, x.ctrl = nil, nil, nil
 	}
@@ -148,6 +160,12 @@ func (x *execution) node(r model.EventRef) int {
 		return int(x.iw[r.Index])
 	}
 	return x.off[r.Thread] + int(r.Index)
+}
+
+// ref is the event of node v (an initial write's is model.InitRef of its location).
+func (x *execution) ref(v int) model.EventRef {
+	in := x.info[v]
+	return model.EventRef{Thread: in.thread, Index: in.index}
 }
 
 // classify computes the classes of event i of thread t from its kind, its annotations
@@ -170,13 +188,17 @@ func (x *execution) classify(t, i int) evClass {
 		c = cWrite
 	}
 	const marking = model.AnnOnce | model.AnnAcquire | model.AnnRelease | model.AnnRelaxed |
-		model.AnnMb | model.AnnRMW | model.AnnLock | model.AnnUnlock | model.AnnDeref | model.AnnNoReturn
+		model.AnnMb | model.AnnRMW | model.AnnLock | model.AnnUnlock | model.AnnDeref | model.AnnNoReturn |
+		model.AnnIsLocked
 	isRMWOp := op == model.OpRMW || op == model.OpLock || op == model.OpTrylock
 	if e.Ann&marking == 0 && !isRMWOp {
 		c |= cPlain
 	}
 	if e.Ann&model.AnnDeref != 0 {
 		c |= cDeref
+	}
+	if e.Ann&model.AnnIsLocked != 0 {
+		c |= cIsLocked
 	}
 	if op == model.OpRMW {
 		c |= cRMWInstr
@@ -319,7 +341,7 @@ func (x *execution) buildCom() {
 }
 
 // buildDeps computes addr, data and ctrl from the events' dependency sets.
-func (x *execution) buildDeps() {
+func (x *execution) buildDeps(kind depKind) {
 	a := &x.a
 	g := x.g
 	x.addr, x.data, x.ctrl = a.newRel(), a.newRel(), a.newRel()
@@ -331,7 +353,11 @@ func (x *execution) buildDeps() {
 			if x.class[v]&cMarker != 0 {
 				continue
 			}
-			x.addDeps(x.ctrl, t, i, e.Ctrl)
+			if kind == hwDeps {
+				x.addDeps(x.ctrl, t, i, e.CtrlAll)
+			} else {
+				x.addDeps(x.ctrl, t, i, e.Ctrl)
+			}
 			if x.info[v].loc < 0 {
 				continue
 			}

@@ -18,6 +18,17 @@ func init() {
 //
 //   - coherence: acyclic(po-loc ∪ rf ∪ co ∪ fr).
 //   - atomic: empty(rmw ∩ (fre ; coe)).
+//   - value-cycle: acyclic(rf ∪ data). Not an axiom of the .cat but of herd7 itself:
+//     herd7 computes an execution's values by solving the equations its reads-from
+//     edges (a read's value is its write's) and data dependencies (a write's value is
+//     a function of earlier reads) set up, and an execution in which a value depends
+//     on itself leaves them unsolved, so herd7 builds no such execution. Addresses
+//     are not part of it: a location equation is checked once the values are known,
+//     so a cycle through address dependencies whose values are constants is an
+//     execution (generated/random G00804). Only plain accesses can close such a cycle
+//     under the .cat (a marked read's data dependency is in hb), e.g. a plain read
+//     whose value a WRITE_ONCE stores, read back in a load-buffering cycle
+//     (generated/cycles C00262).
 //   - lock-nest: no spin_lock in a critical section of the same lock (lock.cat).
 //   - unmatched-locks: at most one never-released lock acquisition per lock (lock.cat);
 //     on a graph still being built, a running thread's acquisition is not counted.
@@ -131,13 +142,16 @@ type lkmmRels struct {
 // Violation implements Checker: the name of the first axiom g breaks, or "".
 func (m *LKMM) Violation(g *model.ExecutionGraph) string {
 	x := &m.x
-	x.build(g, true)
+	x.build(g, cDeps)
 	a := &x.a
 	if !x.uniproc() {
 		return "coherence"
 	}
 	if !x.atomic() {
 		return "atomic"
+	}
+	if !a.acyclic(a.union(x.rf, x.data)) {
+		return "value-cycle"
 	}
 	s := m.sets()
 	if v := m.lockAxioms(&s); v != "" {

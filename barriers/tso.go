@@ -88,7 +88,7 @@ func (m *TSO) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) =
 func (m *TSO) Violation(g *model.ExecutionGraph) string {
 	refuseUnsupported("tso", m, g)
 	x := &m.x
-	x.build(g, false)
+	x.build(g, noDeps)
 	a := &x.a
 	if !x.uniproc() {
 		return "uniproc"

@@ -48,9 +48,10 @@ const (
 	AnnUnlock                   // the write of spin_unlock
 	AnnDeref                    // rcu_dereference (a READ_ONCE with dependency ordering)
 	AnnNoReturn                 // a void atomic whose value is unused
+	AnnIsLocked                 // spin_is_locked: a read of a lock word that orders nothing (lock.cat's RL/RU)
 )
 
-var annNames = []string{"plain", "once", "acquire", "release", "relaxed", "mb", "rmw", "lock", "unlock", "deref", "noreturn"}
+var annNames = []string{"plain", "once", "acquire", "release", "relaxed", "mb", "rmw", "lock", "unlock", "deref", "noreturn", "is_locked"}
 
 func (a Ann) String() string {
 	var parts []string
@@ -111,6 +112,12 @@ func (d DepSet) Has(i int) bool { return d[i>>6]&(1<<(uint(i)&63)) != 0 }
 
 // Union adds every member of o.
 func (d *DepSet) Union(o DepSet) { d[0] |= o[0]; d[1] |= o[1] }
+
+// Minus removes every member of o.
+func (d *DepSet) Minus(o DepSet) { d[0] &^= o[0]; d[1] &^= o[1] }
+
+// Contains reports whether every member of o is in d.
+func (d DepSet) Contains(o DepSet) bool { return o[0]&^d[0] == 0 && o[1]&^d[1] == 0 }
 
 // Empty reports whether the set is empty.
 func (d DepSet) Empty() bool { return d[0]|d[1] == 0 }
@@ -180,10 +187,15 @@ type Event struct {
 	Loc   LocID // for reads and writes
 	Val   Value // the value written, or the value read
 	RF    EventRef
-	// Addr, Data and Ctrl are the reads of the same thread (by index) this event depends on.
-	Addr, Data, Ctrl DepSet
-	PC               int32 // the instruction that produced it
-	Stamp            int32 // the order in which the explorer added it
+	// Addr, Data and Ctrl are the reads of the same thread (by index) this event depends
+	// on. Ctrl is the control dependency as herd7's C front end (and so LKMM) has it:
+	// the reads tested by the branches whose blocks enclose the event; it ends at the
+	// join. CtrlAll is the control dependency as the hardware has it: the reads tested
+	// by every branch (and spin-wait exit) of the thread before the event, enclosing
+	// or not. Ctrl ⊆ CtrlAll.
+	Addr, Data, Ctrl, CtrlAll DepSet
+	PC                        int32 // the instruction that produced it
+	Stamp                     int32 // the order in which the explorer added it
 	// AddedMax is true when the event was added reading from (or, for a write, placed as)
 	// the coherence-latest write of its location; Revisitable is false once the event is
 	// part of the prefix of a write that revisited a read. Both drive the explorer's

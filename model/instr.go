@@ -16,7 +16,7 @@ const (
 	OpStore                     // *Loc = Val
 	OpRMW                       // Dst = rmw(*Loc, Val, Val2)
 	OpFence                     // a barrier
-	OpBranchFalse               // if !Cond goto Target
+	OpBranchFalse               // if !Cond goto Target; the if's blocks end at Join
 	OpJump                      // goto Target
 	OpAwaitBegin                // start of a spin-wait iteration
 	OpAwaitCheck                // end of a spin-wait iteration: blocked unless Cond
@@ -48,6 +48,10 @@ type Instr struct {
 	Val, Val2 Expr
 	Cond      Expr
 	Target    int
+	// Join is, for OpBranchFalse, the first instruction after the whole if statement
+	// (both blocks) or loop it begins: where the control dependency it creates ends
+	// under herd7's C semantics (Event.Ctrl).
+	Join      int
 	RMW       RMWKind
 	ReturnNew bool // an *_return RMW yields the new value; xchg, cmpxchg and fetch_* the old
 	Ann       Ann

@@ -27,7 +27,16 @@ type ThreadState struct {
 	rmwOld     Value
 	Regs       []Value
 	Deps       []DepSet
-	Ctrl       DepSet
+	Ctrl       DepSet // the reads the enclosing branches tested (Event.Ctrl)
+	CtrlAll    DepSet // the reads every earlier branch tested (Event.CtrlAll)
+	scopes     []ctrlScope
+}
+
+// ctrlScope is an if statement (or unrolled loop) the thread is inside: where it ends
+// and the control dependency in force before it began.
+type ctrlScope struct {
+	join  int32
+	outer DepSet
 }
 
 func (st *ThreadState) reset(t *Thread) {
@@ -42,14 +51,16 @@ func (st *ThreadState) reset(t *Thread) {
 		st.Regs[i] = 0
 		st.Deps[i] = DepSet{}
 	}
-	st.Ctrl = DepSet{}
+	st.Ctrl, st.CtrlAll = DepSet{}, DepSet{}
+	st.scopes = st.scopes[:0]
 }
 
 func (st *ThreadState) copyFrom(o *ThreadState) {
-	regs, deps := st.Regs[:0], st.Deps[:0]
+	regs, deps, scopes := st.Regs[:0], st.Deps[:0], st.scopes[:0]
 	*st = *o
 	st.Regs = append(regs, o.Regs...)
 	st.Deps = append(deps, o.Deps...)
+	st.scopes = append(scopes, o.scopes...)
 }
 
 // proposal is the next event a thread wants to perform.
@@ -80,13 +91,17 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.Status = Done
 			return false
 		}
+		for n := len(st.scopes); n > 0 && st.PC >= st.scopes[n-1].join; n-- {
+			st.Ctrl = st.scopes[n-1].outer
+			st.scopes = st.scopes[:n-1]
+		}
 		in := &t.Code[st.PC]
 		if st.NEvents >= MaxThreadEvents {
 			st.Status = OutOfBound
 			return false
 		}
 		ev := &p.ev
-		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, InAwait: st.AwaitStart >= 0}
+		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, CtrlAll: st.CtrlAll, InAwait: st.AwaitStart >= 0}
 		switch in.Op {
 		case OpAssign:
 			st.Regs[in.Dst] = in.Val.eval(st.Regs)
@@ -96,7 +111,11 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpBranchFalse:
-			in.Cond.deps(st.Deps, &st.Ctrl)
+			if int(st.PC)+1 < in.Join {
+				st.scopes = append(st.scopes, ctrlScope{join: int32(in.Join), outer: st.Ctrl})
+				in.Cond.deps(st.Deps, &st.Ctrl)
+			}
+			in.Cond.deps(st.Deps, &st.CtrlAll)
 			if in.Cond.eval(st.Regs) == 0 {
 				st.PC = int32(in.Target)
 			} else {
@@ -112,7 +131,7 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpAwaitCheck:
-			in.Cond.deps(st.Deps, &st.Ctrl)
+			in.Cond.deps(st.Deps, &st.CtrlAll)
 			if in.Cond.eval(st.Regs) == 0 {
 				st.Status = Blocked
 				return false

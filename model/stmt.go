@@ -213,8 +213,10 @@ func (t *Thread) Mark(tag string, args ...any) {
 	t.emit(in)
 }
 
-// If runs then when cond is non-zero, otherwise els (which may be nil). Every event
-// after the branch carries a control dependency on the reads cond depends on.
+// If runs then when cond is non-zero, otherwise els (which may be nil). The events of
+// both blocks carry a control dependency on the reads cond depends on (Event.Ctrl, as
+// herd7's C front end has it: it ends at the join); every later event of the thread
+// carries it as the hardware has it (Event.CtrlAll).
 func (t *Thread) If(cond any, then func(), els ...func()) {
 	br := t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: E(cond)})
 	then()
@@ -226,11 +228,15 @@ func (t *Thread) If(cond any, then func(), els ...func()) {
 	} else {
 		t.Code[br].Target = len(t.Code)
 	}
+	t.Code[br].Join = len(t.Code)
 }
 
 // While runs body while cond (re-evaluated by calling condFn, which may read memory)
 // holds, at most bound times. If the condition still holds after bound iterations the
-// execution is cut and reported as out of bound, never as passing.
+// execution is cut and reported as out of bound, never as passing. The loop is
+// unrolled into nested ifs, as herd7 unrolls it: the body's events depend on every
+// test before them (Event.Ctrl), and the code after the loop on none of them except
+// as the hardware sees it (Event.CtrlAll).
 func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 	var exits []int
 	for i := 0; i < bound; i++ {
@@ -241,12 +247,16 @@ func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 	t.emit(Instr{Op: OpBound, Dst: -1})
 	for _, e := range exits {
 		t.Code[e].Target = len(t.Code)
+		t.Code[e].Join = len(t.Code)
 	}
 }
 
 // Await is a spin-wait: body emits the reads of one iteration and returns the exit
 // condition. Only the final iteration appears in an execution; if its reads do not
-// satisfy the condition the thread is blocked there.
+// satisfy the condition the thread is blocked there. The events after it carry a
+// control dependency on the condition's reads only as the hardware has it
+// (Event.CtrlAll): in herd7's C semantics a loop is nested ifs, and what follows the
+// loop is after their join.
 func (t *Thread) Await(body func() Expr) {
 	t.emit(Instr{Op: OpAwaitBegin, Dst: -1})
 	cond := body()
