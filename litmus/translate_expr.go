@@ -218,7 +218,7 @@ func (tr *threadTr) call(c *CallExpr) model.Expr {
 		case "is_locked":
 			// lock.cat's RL/RU: a marked read of the lock word with no ordering of
 			// its own, true when it reads a lock acquisition.
-			return model.Ne(tr.load(loc, model.AnnOnce), 0)
+			return model.Ne(tr.load(loc, model.AnnOnce|model.AnnIsLocked), 0)
 		}
 	case KindRMW:
 		return tr.rmw(c, prim)

@@ -119,7 +119,7 @@ exists (0:r0=x /\ 0:r1=7 /\ 0:r2=8)
 	res, err := p.Run("sc", model.Options{})
 	require.NoError(t, err)
 	require.Equal(t, "Always", res.Observation())
-	require.Equal(t, "States 1\n0:r0=x; 0:r1=7; 0:r2=8; p=y;\n", res.StatesBlock())
+	require.Equal(t, "States 1\n0:r0=x; 0:r1=7; 0:r2=8; [p]=y;\n", res.StatesBlock()) // as herd7 prints it
 }
 
 func TestFault(t *testing.T) {
@@ -185,7 +185,7 @@ exists (1:r0=0)
 	// filter's own (0:r0) are not displayed.
 	require.Equal(t, int64(1), res.Filtered)
 	require.Equal(t, "Sometimes", res.Observation())
-	require.Equal(t, "States 2\n1:r0=0; x=1; y=1;\n1:r0=1; x=1; y=1;\n", res.StatesBlock())
+	require.Equal(t, "States 2\n1:r0=0; [x]=1; [y]=1;\n1:r0=1; [x]=1; [y]=1;\n", res.StatesBlock())
 }
 
 func TestBudgetGivesUnknown(t *testing.T) {
