@@ -18,7 +18,8 @@ import (
 type Checker struct {
 	sc      *steering.Scenario
 	props   []Property
-	enabled [7]bool // by property number
+	enabled [12]bool // by property number
+	races   raceFinder // the model's data races (P11), nil when it has none
 	f       facts
 	o       order
 	locks   lockOrder
@@ -64,6 +65,11 @@ func NewCheckerFor(sc *steering.Scenario, m model.Consistency, only []string) *C
 	if m == nil || m.Name() == "sc" {
 		return c
 	}
+	if _, ok := m.(raceFinder); ok && c.enabled[11] {
+		if fresh, err := barriers.New(m.Name()); err == nil {
+			c.races = fresh.(raceFinder)
+		}
+	}
 	if _, ok := m.(barriers.Ordered); !ok {
 		return c
 	}
@@ -99,7 +105,7 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		} else if (k == 1 || k == 2) && c.o.rel != RelSC {
 			msg += fmt.Sprintf(" [judged on %s: the execution is not sequentially consistent]", c.o.rel)
 		}
-		out = append(out, Violation{Property: all[k-1], Message: msg, Events: keep(evs)})
+		out = append(out, Violation{Property: all[propertyIndex(k)], Message: msg, Events: keep(evs)})
 	}
 	if c.enabled[1] {
 		// P1 is judged by porcupine (linearizability of each target's stream against a
@@ -143,6 +149,10 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 	if c.enabled[6] {
 		msg, evs := c.noHang(g)
 		add(6, msg, evs...)
+	}
+	if c.enabled[11] {
+		msg, evs := c.dataRaceFree(g)
+		add(11, msg, evs...)
 	}
 	return out
 }
