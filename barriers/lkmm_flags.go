@@ -191,3 +191,12 @@ func (m *LKMM) rcuFlags() []string {
 	}
 	return out
 }
+
+// HasDataRaces reports whether m is a model with data races (lkmm, lkmm-alpha): one
+// whose DataRaces lists them.
+func HasDataRaces(m model.Consistency) bool {
+	_, ok := m.(interface {
+		DataRaces(*model.ExecutionGraph) []Race
+	})
+	return ok
+}

@@ -31,6 +31,11 @@ type Checker struct {
 	// direct form alone is allocation-free and is what benchmarks of the checker's
 	// own cost turn it off for.
 	Porcupine bool
+	// RaceSite, when set, makes P11 report only races one of whose accesses an
+	// instruction of that site (model.Instr.Site) made: how `steercheck barriers` asks
+	// whether weakening that annotation alone creates a race, in a variant that may
+	// race elsewhere by design.
+	RaceSite string
 }
 
 // LinearizeTimeout bounds porcupine's check of one execution's P1 history.
@@ -179,7 +184,12 @@ func (c *Checker) target(id int) int { return c.sc.Requests[id].Target }
 // when the exploration completed (no budget ran out, no loop bound was hit);
 // otherwise, without a violation, it is Unknown.
 func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only []string) Report {
-	c := NewCheckerFor(sc, m, only)
+	return VerifyWith(NewCheckerFor(sc, m, only), sc, m, opts)
+}
+
+// VerifyWith is Verify with a checker of the caller's (made by NewCheckerFor for sc
+// and m, with fields such as RaceSite set).
+func VerifyWith(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) Report {
 	var rep Report
 	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
 		vs := c.Check(g)

@@ -28,6 +28,15 @@ func (c *Checker) dataRaceFree(g *model.ExecutionGraph) (string, []model.EventRe
 		return "", nil
 	}
 	rs := c.races.DataRaces(g)
+	if c.RaceSite != "" {
+		kept := rs[:0]
+		for _, r := range rs {
+			if siteOf(g, r.First) == c.RaceSite || siteOf(g, r.Second) == c.RaceSite {
+				kept = append(kept, r)
+			}
+		}
+		rs = kept
+	}
 	if len(rs) == 0 {
 		return "", nil
 	}
@@ -63,3 +72,17 @@ func describeAccess(g *model.ExecutionGraph, r model.EventRef) string {
 	}
 	return fmt.Sprintf("%s's %s %s %s = %d (%s: %s%s)", th.Name, marking, kind, g.LocName(e.Loc), e.Val, r, in.String(th), src)
 }
+
+// siteOf is the ordering-annotation site of the instruction that made event r, "" for
+// an initial write or an instruction without one.
+func siteOf(g *model.ExecutionGraph, r model.EventRef) string {
+	if !r.IsThreadEvent() {
+		return ""
+	}
+	return g.Prog.Threads[r.Thread].Code[g.Event(r).PC].Site
+}
+
+// OrderingProperties are the properties about what the protocol does (P1–P6): the
+// ones a missing barrier breaks by letting events be reordered. P11 is about how the
+// code is written (a race), and `steercheck barriers` reports it apart.
+func OrderingProperties() []string { return []string{"P1", "P2", "P3", "P4", "P5", "P6"} }

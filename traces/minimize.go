@@ -104,7 +104,9 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 			return false
 		}
 		st.Candidates++
-		rep := properties.Verify(sc, m, opts, only)
+		chk := properties.NewCheckerFor(sc, m, only)
+		chk.RaceSite = tr.RaceSite
+		rep := properties.VerifyWith(chk, sc, m, opts)
 		st.Executions += rep.Result.Executions
 		return rep.Verdict == properties.Violated
 	}
@@ -132,7 +134,7 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 	st.Minimized = bestSize
 	p, _ := properties.Lookup(tr.Property)
 	out := FromExecution(Header{Variant: tr.Variant, Mutant: tr.Mutant, Edits: tr.Edits, Config: cfg, Model: tr.Model,
-		Property: p.ID, PropertyName: p.Name, Message: bestMsg}, best)
+		Property: p.ID, PropertyName: p.Name, Message: bestMsg, RaceSite: tr.RaceSite}, best)
 	return out, st, nil
 }
 
@@ -143,6 +145,7 @@ func smallestExecution(tr *Trace, m model.Consistency, cfg steering.Config, opts
 		return nil, "", Size{}, err
 	}
 	chk := properties.NewCheckerFor(sc, m, []string{tr.Property})
+	chk.RaceSite = tr.RaceSite
 	var best *model.ExecutionGraph
 	var msg string
 	var size Size
