@@ -18,7 +18,7 @@ import (
 type Checker struct {
 	sc      *steering.Scenario
 	props   []Property
-	enabled [12]bool // by property number
+	enabled [12]bool   // by property number
 	races   raceFinder // the model's data races (P11), nil when it has none
 	f       facts
 	o       order
