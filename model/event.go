@@ -189,10 +189,10 @@ type Event struct {
 	RF    EventRef
 	// Addr, Data and Ctrl are the reads of the same thread (by index) this event depends
 	// on. Ctrl is the control dependency as herd7's C front end (and so LKMM) has it:
-	// the reads tested by the branches whose blocks enclose the event; it ends at the
-	// join. CtrlAll is the control dependency as the hardware has it: the reads tested
-	// by every branch (and spin-wait exit) of the thread before the event, enclosing
-	// or not. Ctrl ⊆ CtrlAll.
+	// the reads tested by the ifs whose blocks enclose the event (it ends at the join)
+	// and by every earlier loop exit and spin-wait (Thread.While, Thread.Await).
+	// CtrlAll is the control dependency as the hardware has it: the reads tested by
+	// every branch of the thread before the event, enclosing or not. Ctrl ⊆ CtrlAll.
 	Addr, Data, Ctrl, CtrlAll DepSet
 	PC                        int32 // the instruction that produced it
 	Stamp                     int32 // the order in which the explorer added it

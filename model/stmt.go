@@ -215,8 +215,10 @@ func (t *Thread) Mark(tag string, args ...any) {
 
 // If runs then when cond is non-zero, otherwise els (which may be nil). The events of
 // both blocks carry a control dependency on the reads cond depends on (Event.Ctrl, as
-// herd7's C front end has it: it ends at the join); every later event of the thread
-// carries it as the hardware has it (Event.CtrlAll).
+// herd7's C front end has it: it ends at the join, because a compiler may turn a
+// short if into a conditional move, after which a weakly ordered CPU orders only the
+// code inside it); every later event of the thread carries it as the hardware has it
+// (Event.CtrlAll).
 func (t *Thread) If(cond any, then func(), els ...func()) {
 	br := t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: E(cond)})
 	then()
@@ -233,17 +235,18 @@ func (t *Thread) If(cond any, then func(), els ...func()) {
 
 // While runs body while cond (re-evaluated by calling condFn, which may read memory)
 // holds, at most bound times. If the condition still holds after bound iterations the
-// execution is cut and reported as out of bound, never as passing. The loop is
-// unrolled into nested ifs, as herd7 unrolls it: the body's events depend on every
-// test before them (Event.Ctrl), and the code after the loop on none of them except
-// as the hardware sees it (Event.CtrlAll).
+// execution is cut and reported as out of bound, never as passing. Every event after
+// a loop test depends on it, under every model (Event.Ctrl and Event.CtrlAll): a loop
+// cannot become a conditional move, and a compiler may not hoist a store above a loop
+// whose accesses are volatile (READ_ONCE), which it cannot assume terminates. herd7's
+// C litmus tests have no loops, so nothing there says otherwise.
 func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 	var exits []int
 	for i := 0; i < bound; i++ {
-		exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn()}))
+		exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn(), Loop: true}))
 		body()
 	}
-	exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn()}))
+	exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn(), Loop: true}))
 	t.emit(Instr{Op: OpBound, Dst: -1})
 	for _, e := range exits {
 		t.Code[e].Target = len(t.Code)
@@ -253,10 +256,10 @@ func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 
 // Await is a spin-wait: body emits the reads of one iteration and returns the exit
 // condition. Only the final iteration appears in an execution; if its reads do not
-// satisfy the condition the thread is blocked there. The events after it carry a
-// control dependency on the condition's reads only as the hardware has it
-// (Event.CtrlAll): in herd7's C semantics a loop is nested ifs, and what follows the
-// loop is after their join.
+// satisfy the condition the thread is blocked there. Every event after it carries a
+// control dependency on the condition's reads under every model (Event.Ctrl and
+// Event.CtrlAll), as after any loop (see While): the code after a spin-wait runs only
+// once the wait has seen what it waited for.
 func (t *Thread) Await(body func() Expr) {
 	t.emit(Instr{Op: OpAwaitBegin, Dst: -1})
 	cond := body()
