@@ -202,9 +202,12 @@ type Event struct {
 	// maximality check and mean nothing to memory models.
 	AddedMax    bool
 	Revisitable bool
-	InAwait     bool   // a read of the final iteration of a spin-wait
-	Marker      string // for KindMarker: the action's tag
-	Args        [3]Value
+	InAwait     bool // a read of the final iteration of a spin-wait
+	// Open marks, in the second phase's exit mode (exitcut.go), a write that ends an
+	// open pair of its thread: no read of another thread reads it except speculated.
+	Open   bool
+	Marker string // for KindMarker: the action's tag
+	Args   [3]Value
 }
 
 // IsRead reports whether the event reads memory.

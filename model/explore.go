@@ -400,7 +400,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
-			if x.spec.nw.narrow[t][ev.PC] {
+			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit != nil {
 				x.addRead(g, t, ev, depth)
 			}
 			x.addSpeculated(g, t, ev, depth)
@@ -419,12 +419,22 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 	if selfTestMutation == mutDropOldest && floor < 0 {
 		floor = 0
 	}
-	for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
+	top := len(g.Co[ev.Loc]) - 1
+	exit := x.spec != nil && x.spec.exit != nil
+	if exit {
+		for top >= 0 && forbidden(g, t, g.Co[ev.Loc][top]) {
+			top-- // the latest write it may read (exitcut.go)
+		}
+	}
+	for i := top; i >= floor && !x.stopped; i-- {
 		w := InitRef(ev.Loc)
 		if i >= 0 {
 			w = g.Co[ev.Loc][i]
 		}
-		ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
+		if exit && forbidden(g, t, w) {
+			continue
+		}
+		ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == top
 		ref := g.push(t, &ev, 0)
 		if !ev.AddedMax && x.spec != nil && x.narrowFails(g, t) {
 			g.pop(t)
@@ -440,6 +450,9 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 // addWrite adds a write in every coherence position it may take (an RMW's write half
 // has exactly one), then tries every backward revisit it allows.
 func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
+	if x.spec != nil && x.spec.exit != nil {
+		ev.Open = x.spec.exit.isOpen(g, t, ev.PC)
+	}
 	n := len(g.Co[ev.Loc])
 	lo, hi := x.coherenceFloor(g, t, ev.Loc)+1, n
 	if ev.Ann&AnnRMW != 0 {
@@ -463,7 +476,8 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	}
 	ev.AddedMax = hi == n
 	a := g.push(t, &ev, hi)
-	if selfTestMutation != mutNoRevisits {
+	if selfTestMutation != mutNoRevisits && !ev.Open {
+		// An open write is read by no other thread's read but a speculated one.
 		x.backwardRevisits(g, a, depth)
 	}
 	g.pop(t)
