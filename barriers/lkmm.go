@@ -28,7 +28,13 @@ func init() {
 //     execution (generated/random G00804). Only plain accesses can close such a cycle
 //     under the .cat (a marked read's data dependency is in hb), e.g. a plain read
 //     whose value a WRITE_ONCE stores, read back in a load-buffering cycle
-//     (generated/cycles C00262).
+//     (generated/cycles C00262). One difference remains: when the cycle only copies
+//     the value (a plain read stored unchanged, or through an operation herd7's
+//     solver simplifies away, such as r0 + 0), the equations reduce to v = v and
+//     herd7 keeps the execution with an undetermined symbolic value (its states
+//     print S8, S10, …); steercheck has no symbolic values and forbids it as well
+//     (generated2/random R00242; litmus' herdSymbolic checks that this is the whole
+//     difference there).
 //   - lock-nest: no spin_lock in a critical section of the same lock (lock.cat).
 //   - unmatched-locks: at most one never-released lock acquisition per lock (lock.cat);
 //     on a graph still being built, a running thread's acquisition is not counted.

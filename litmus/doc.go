@@ -131,6 +131,7 @@
 //
 // Index:
 //   - ast.go, lexer.go, parser.go, format.go  the syntax tree, parser and printer
+//   - roundtrip.go      CheckRoundTrip: Format and Parse give the same tree back
 //   - primitives.go     the kernel primitives the format knows, by name
 //   - translate.go, translate_expr.go  a parsed test as a model.Program
 //   - cond.go           the final condition and filter

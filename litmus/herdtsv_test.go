@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -130,28 +132,39 @@ func diffRows(want, got herdRow) string {
 	return b.String()
 }
 
-// matchHerdTSV runs every test the TSV lists (files in dir) under lkmm on all CPUs
-// and reports each disagreement with herd7, with the command that reproduces it. A
-// -race build (ten times slower) runs every fifth test. It returns how many tests it
-// ran.
-func matchHerdTSV(t *testing.T, dir, tsv string) int {
+// matchHerdTSV runs every every-th test the TSV lists (files in dir) under lkmm on
+// all CPUs and reports each disagreement with herd7, with the command that reproduces
+// it. A -race build (ten times slower) runs a fifth of those. It returns how many
+// tests it ran.
+func matchHerdTSV(t *testing.T, dir, tsv string, every int) int {
 	rows := loadHerdTSV(t, tsv)
 	require.NotEmpty(t, rows)
 	if raceEnabled {
-		var sample []herdRow
-		for i := 0; i < len(rows); i += 5 {
-			sample = append(sample, rows[i])
-		}
-		rows = sample
+		every *= 5
 	}
+	var sample []herdRow
+	for i := 0; i < len(rows); i += every {
+		sample = append(sample, rows[i])
+	}
+	rows = sample
 	diffs := make([]string, len(rows))
+	var symbolic atomic.Int64
 	parallelFor(len(rows), func(i int) {
-		got, _, err := ourRow(filepath.Join(dir, rows[i].file))
+		path := filepath.Join(dir, rows[i].file)
+		got, _, err := ourRow(path)
 		if err != nil {
 			diffs[i] = "  " + err.Error() + "\n"
 			return
 		}
-		diffs[i] = diffRows(rows[i], got)
+		want := rows[i]
+		if sym, ok := herdSymbolic[filepath.ToSlash(path)]; ok {
+			if want, err = withoutSymbolic(want, sym); err != nil {
+				diffs[i] = "  " + err.Error() + "\n"
+				return
+			}
+			symbolic.Add(1)
+		}
+		diffs[i] = diffRows(want, got)
 	})
 	bad := 0
 	for i, d := range diffs {
@@ -162,8 +175,61 @@ func matchHerdTSV(t *testing.T, dir, tsv string) int {
 		path := filepath.Join("litmus", dir, rows[i].file)
 		t.Errorf("%s disagrees with herd7; reproduce: go run ./cmd/steercheck litmus -show --model lkmm %s\n%s", rows[i].file, path, d)
 	}
-	t.Logf("%s: %d of %d tests agree with herd7 on verdict, counts, flags and states", dir, len(rows)-bad, len(rows))
+	note := ""
+	if n := symbolic.Load(); n > 0 {
+		note = fmt.Sprintf(" (%d of them once herd7's executions with symbolic values are left out: herdSymbolic)", n)
+	}
+	t.Logf("%s: %d of %d tests agree with herd7 on verdict, counts, flags and states%s", dir, len(rows)-bad, len(rows), note)
 	return len(rows)
+}
+
+// herdSymbolic lists the tests in which herd7 keeps executions whose values it
+// cannot determine, with how many it counts on each side. herd7 solves the equations
+// that reads-from edges and data dependencies set up; when a value depends on itself
+// only through copies (a plain read stored unchanged, in a load-buffering cycle), the
+// equations reduce to v = v and herd7 keeps the execution with a symbolic value, which
+// its states print as S8, S10, …. steercheck has no symbolic values and allows no
+// execution whose values depend on themselves (barriers' value-cycle rule), as herd7
+// does when the cycle computes something. See testdata/generated2/README.md.
+var herdSymbolic = map[string]symbolicExecs{
+	"testdata/generated2/random/R00242.litmus": {neg: 36},
+}
+
+// symbolicExecs counts herd7's executions with a symbolic value in a test: pos
+// satisfy the condition's proposition, neg do not.
+type symbolicExecs struct{ pos, neg int64 }
+
+// symbolicValue matches an atom whose value herd7 left symbolic: "z=S10".
+var symbolicValue = regexp.MustCompile(`=S[0-9]+$`)
+
+// withoutSymbolic is herd7's row without its executions of symbolic values: the
+// states that show one dropped, the counts reduced by sym, the verdict recomputed as
+// herd7 computes it. A row without such a state is an error: the entry is stale.
+func withoutSymbolic(row herdRow, sym symbolicExecs) (herdRow, error) {
+	out := row
+	out.states = nil
+	for _, st := range row.states {
+		symbolic := false
+		for _, atom := range strings.Fields(st) {
+			symbolic = symbolic || symbolicValue.MatchString(atom)
+		}
+		if !symbolic {
+			out.states = append(out.states, st)
+		}
+	}
+	if len(out.states) == len(row.states) {
+		return row, fmt.Errorf("herd7 shows no symbolic value for %s: remove it from herdSymbolic", row.file)
+	}
+	out.pos, out.neg = row.pos-sym.pos, row.neg-sym.neg
+	switch {
+	case out.pos == 0:
+		out.verdict = "Never"
+	case out.neg == 0:
+		out.verdict = "Always"
+	default:
+		out.verdict = "Sometimes"
+	}
+	return out, nil
 }
 
 // parallelFor calls f(0) … f(n-1) on all CPUs and returns when every call has.
