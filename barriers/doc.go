@@ -19,6 +19,9 @@
 //   - tso.go         x86-TSO with the kernel's x86 mapping
 //   - lkmm.go        the Linux-kernel memory model (linux-kernel.bell/.cat, lock.cat)
 //   - lkmm_plain.go  its plain-coherence axiom, checked one racing pair at a time
+//   - lkmm_flags.go  its flags (data-race, mixed-accesses, unmatched-*, lock flags), as
+//     herd7 prints them
+//   - lkmm_srcu.go   its SRCU read-side critical sections (srcu-rscs) and SRCU flags
 //   - lkmm_alpha.go  lkmm before 4.15: address-dependent loads need smp_read_barrier_depends
 //   - armv8.go       ARMv8 AArch64 (Pulte et al. 2018) with the kernel's arm64 mapping
 //   - localorder.go  each weak model's local order, for the open-pair analysis

@@ -6,7 +6,8 @@ import "github.com/steercheck/steercheck/model"
 // relations every model here is written in.
 //
 // Nodes. The graph's initial writes are implicit; here each location the graph touches
-// gets one initial-write node (IW), numbered first, then every thread's events in
+// (a read, a write, or synchronize_srcu, whose event names its srcu_struct) gets one
+// initial-write node (IW), numbered first, then every thread's events in
 // program order. A read whose RF IsInit reads its location's IW node; IW is
 // coherence-first (the graph's Co lists exclude it). Markers (logical actions with no
 // memory effect) are nodes in no relation at all, so no model sees them.
@@ -14,7 +15,8 @@ import "github.com/steercheck/steercheck/model"
 // Base relations, as herd7 defines them:
 //
 //	po       program order: same thread, earlier index (never IW, never markers)
-//	loc      same location (memory events, IW included)
+//	loc      same location (memory events, IW and synchronize_srcu included: herd7's loc
+//	         relates every event with a location)
 //	intr     same thread (reflexive); ext is its complement (IW is external to all)
 //	rf       write → read that reads it
 //	co       coherence: IW before Co[loc][0] before Co[loc][1] …, transitive
@@ -79,6 +81,8 @@ const (
 	cLockBlocked                     // a spin_lock read that saw the lock taken (its thread waits)
 	cDeref                           // rcu_dereference
 	cIsLocked                        // spin_is_locked's read (lock.cat's RL/RU: a lock event for the flags only)
+	cSrcuLock                        // Srcu-lock: the read of srcu_read_lock / srcu_down_read
+	cSrcuUnlock                      // Srcu-unlock: the write of srcu_read_unlock / srcu_up_read
 )
 
 // depKind says whether and how an execution's dependencies are built.
@@ -102,7 +106,7 @@ func (x *execution) build(g *model.ExecutionGraph, deps depKind) {
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {
 			e := &g.Threads[t].Events[i]
-			if (e.Kind == model.KindRead || e.Kind == model.KindWrite) && x.iw[e.Loc] < 0 {
+			if e.HasLoc() && x.iw[e.Loc] < 0 {
 				x.iw[e.Loc] = int32(n)
 				n++
 			}
@@ -132,7 +136,7 @@ func (x *execution) build(g *model.ExecutionGraph, deps depKind) {
 			v := x.off[t] + i
 			e := &g.Threads[t].Events[i]
 			x.info[v] = nodeInfo{thread: int32(t), index: int32(i), loc: -1}
-			if e.Kind == model.KindRead || e.Kind == model.KindWrite {
+			if e.HasLoc() {
 				x.info[v].loc = int32(e.Loc)
 			}
 			x.class[v] = x.classify(t, i)
@@ -189,7 +193,7 @@ func (x *execution) classify(t, i int) evClass {
 	}
 	const marking = model.AnnOnce | model.AnnAcquire | model.AnnRelease | model.AnnRelaxed |
 		model.AnnMb | model.AnnRMW | model.AnnLock | model.AnnUnlock | model.AnnDeref | model.AnnNoReturn |
-		model.AnnIsLocked
+		model.AnnIsLocked | model.AnnSrcuLock | model.AnnSrcuUnlock
 	isRMWOp := op == model.OpRMW || op == model.OpLock || op == model.OpTrylock
 	if e.Ann&marking == 0 && !isRMWOp {
 		c |= cPlain
@@ -199,6 +203,12 @@ func (x *execution) classify(t, i int) evClass {
 	}
 	if e.Ann&model.AnnIsLocked != 0 {
 		c |= cIsLocked
+	}
+	if e.Ann&model.AnnSrcuLock != 0 && e.Kind == model.KindRead {
+		c |= cSrcuLock
+	}
+	if e.Ann&model.AnnSrcuUnlock != 0 && e.Kind == model.KindWrite {
+		c |= cSrcuUnlock
 	}
 	if op == model.OpRMW {
 		c |= cRMWInstr

@@ -486,13 +486,14 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 // orderingOnlyForward reports whether an event added last in its thread cannot make a
 // consistent graph inconsistent: a marker is in no relation, and a fence only orders
 // what comes before it against what comes after it, and nothing comes after yet. RCU
-// fences are excluded: closing a read-side critical section changes what it covers.
+// fences and synchronize_srcu are excluded: closing a read-side critical section
+// changes what it covers, and a grace period is itself the end of gp's edges.
 func orderingOnlyForward(e *Event) bool {
 	if e.Kind == KindMarker {
 		return true
 	}
 	switch e.Fence {
-	case FenceRcuLock, FenceRcuUnlock, FenceSyncRcu:
+	case FenceRcuLock, FenceRcuUnlock, FenceSyncRcu, FenceSyncSrcu:
 		return false
 	}
 	return true

@@ -101,6 +101,9 @@ func (in *Instr) String(t *Thread) string {
 		}
 		return fmt.Sprintf("%srmw%d<%s>(%s, %s)%s", dst, in.RMW, in.Ann, loc(), args, site)
 	case OpFence:
+		if in.Fence.HasLoc() {
+			return in.Fence.String() + "(" + loc() + ")" + site
+		}
 		return in.Fence.String() + "()" + site
 	case OpBranchFalse:
 		return fmt.Sprintf("if !%s goto %d", in.Cond.fmt(t), in.Target)

@@ -201,6 +201,9 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			ev.Data.Add(int(st.NEvents - 1)) // the value written depends on the read half
 		case OpFence:
 			ev.Kind, ev.Fence = KindFence, in.Fence
+			if in.Fence.HasLoc() && !t.locOf(st, in, ev) {
+				return false
+			}
 		case OpMark:
 			ev.Kind, ev.Marker = KindMarker, in.Marker
 			for i, a := range in.Args {

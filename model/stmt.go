@@ -179,8 +179,14 @@ func (t *Thread) SpinTrylock(a Addr) Reg {
 	return r
 }
 
-// Fence appends a barrier.
-func (t *Thread) Fence(k FenceKind) { t.emit(Instr{Op: OpFence, Dst: -1, Fence: k}) }
+// Fence appends a barrier. A fence that names a location (synchronize_srcu) has its
+// own statement.
+func (t *Thread) Fence(k FenceKind) {
+	if k.HasLoc() {
+		panic("model: " + k.String() + " names a location: use its own statement")
+	}
+	t.emit(Instr{Op: OpFence, Dst: -1, Fence: k})
+}
 
 // SmpMb is smp_mb().
 func (t *Thread) SmpMb() { t.Fence(FenceMb) }
@@ -199,6 +205,34 @@ func (t *Thread) SmpMbBeforeAtomic() { t.Fence(FenceBeforeAtomic) }
 
 // SmpMbAfterAtomic is smp_mb__after_atomic().
 func (t *Thread) SmpMbAfterAtomic() { t.Fence(FenceAfterAtomic) }
+
+// SrcuReadLock is srcu_read_lock(a): the kernel's model reads it as a marked load of
+// the srcu_struct *a (herd7's Srcu-lock event) and returns the value read, the index
+// that the matching srcu_read_unlock must be given.
+func (t *Thread) SrcuReadLock(a Addr) Reg { return t.Load(a, AnnSrcuLock) }
+
+// SrcuReadUnlock is srcu_read_unlock(a, idx): a marked store of idx to the
+// srcu_struct *a (Srcu-unlock). It ends the read-side critical section of the
+// srcu_read_lock whose value idx carries, through data dependencies (the .bell's
+// srcu-rscs).
+func (t *Thread) SrcuReadUnlock(a Addr, idx any) { t.Store(a, idx, AnnSrcuUnlock) }
+
+// SrcuDownRead is srcu_down_read(a): srcu_read_lock that may be ended by another task
+// (srcu_up_read); the same event.
+func (t *Thread) SrcuDownRead(a Addr) Reg { return t.SrcuReadLock(a) }
+
+// SrcuUpRead is srcu_up_read(a, idx): srcu_read_unlock from any task; the same event.
+func (t *Thread) SrcuUpRead(a Addr, idx any) { t.SrcuReadUnlock(a, idx) }
+
+// SynchronizeSrcu is synchronize_srcu(a): a grace period of the srcu_struct *a, a fence
+// event that names a (herd7's Sync-srcu, which has a location but touches no memory).
+func (t *Thread) SynchronizeSrcu(a Addr) {
+	t.emit(Instr{Op: OpFence, Dst: -1, Fence: FenceSyncSrcu, Loc: a.address()})
+}
+
+// SmpMbAfterSrcuReadUnlock is smp_mb__after_srcu_read_unlock(): a full barrier between
+// a preceding srcu_read_unlock (and what precedes it) and what follows.
+func (t *Thread) SmpMbAfterSrcuReadUnlock() { t.Fence(FenceAfterSrcuReadUnlock) }
 
 // Mark records a logical action (a submission beginning, a buffer consumed) as a
 // marker event, with up to three values, for the properties to read.

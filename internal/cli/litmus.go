@@ -18,7 +18,10 @@ import (
 
 // runLitmus runs C litmus tests and prints herd7-style results: by default one
 // "Observation NAME Never|Sometimes|Always POS NEG" line per test, with --show the
-// whole herd7 block with the allowed final states.
+// whole herd7 block with the allowed final states. A test that cannot be judged is
+// bad input (exit 2, one line on stderr each): ill-formed (a parse error, an unknown
+// primitive, an undeclared location) or using a primitive steercheck or the chosen
+// model does not support; the other tests still run.
 func runLitmus(args []string, stdout, stderr io.Writer) int {
 	fset := newFlags("litmus", stderr)
 	modelName := fset.String("model", "lkmm", "memory model")
@@ -38,7 +41,6 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "%v", err)
 	}
 	code := ExitHolds
-	unsupported := 0
 	for _, f := range files {
 		t, err := litmus.ParseFile(f)
 		if err != nil {
@@ -47,14 +49,15 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		r, err := litmus.Run(t, *modelName, model.Options{Timeout: *timeout})
-		var ue *litmus.UnsupportedError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stdout, "Unsupported %s: %v\n", t.Name, err)
-			unsupported++
-			continue
-		}
 		if err != nil {
-			fmt.Fprintf(stderr, "steercheck: %s: %v\n", f, err)
+			// A *litmus.ParseError names the file itself; an *UnsupportedError
+			// names the test.
+			msg := err.Error()
+			var ue *litmus.UnsupportedError
+			if errors.As(err, &ue) {
+				msg = f + ": " + msg
+			}
+			fmt.Fprintln(stderr, "steercheck: "+strings.ReplaceAll(msg, "\n", " "))
 			code = ExitUsage
 			continue
 		}
@@ -66,9 +69,6 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 		if !r.Complete() && code == ExitHolds {
 			code = ExitUnknown
 		}
-	}
-	if unsupported > 0 {
-		fmt.Fprintf(stderr, "%d unsupported test(s)\n", unsupported)
 	}
 	return code
 }
