@@ -398,6 +398,9 @@ func steeringRows(jobs []*job) []tableRow {
 				p, msg = v.Property, v.Message
 			}
 			r.setOutcome(j.report.Verdict.String(), j.report.Result, p.ID, p.Name, msg)
+			if race := j.report.Race; race != nil && r.violated() {
+				r.race = race.Message
+			}
 		}
 		rows = append(rows, r)
 	}

@@ -176,3 +176,30 @@ func TestBarriersExitCodes(t *testing.T) {
 	code, _, errs := run("barriers", "--variant", "v3.19-seqcount", "--model", "tso", "--traces", t.TempDir())
 	assert.Equal(t, ExitViolation, code, errs)
 }
+
+// litmus --json writes a versioned report with herd7's observation and counts.
+func TestLitmusJSONReport(t *testing.T) {
+	dir := filepath.Join("..", "..", "litmus", "testdata", "kernel", "litmus-tests")
+	test := filepath.Join(dir, "MP+pooncerelease+poacquireonce.litmus")
+	if _, err := os.Stat(test); err != nil {
+		t.Skipf("no kernel litmus test at %s: %v", test, err)
+	}
+	path := filepath.Join(t.TempDir(), "litmus.json")
+	code, out, errs := run("litmus", "--json", path, test)
+	require.Equal(t, ExitHolds, code, errs)
+	assert.Contains(t, out, "Observation MP+pooncerelease+poacquireonce Never 0 ")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var rep LitmusReport
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Equal(t, LitmusReportFormat, rep.Format)
+	assert.Equal(t, ReportVersion, rep.Version)
+	assert.Equal(t, "lkmm", rep.Model)
+	require.Len(t, rep.Tests, 1)
+	tr := rep.Tests[0]
+	assert.Equal(t, "Never", tr.Result)
+	assert.Equal(t, "exhausted", tr.StopReason)
+	assert.Zero(t, tr.Positive)
+	assert.Positive(t, tr.Negative)
+	assert.NotEmpty(t, tr.States)
+}

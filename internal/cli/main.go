@@ -131,10 +131,10 @@ func usage(w io.Writer) {
 
 // commonExits describes every exit code steercheck uses.
 const commonExits = `0    every run holds (or: the command did what was asked)
-1    a violation was found (replay, minimize: the trace's violation reproduced)
+1    a violation was found (replay, explain, minimize: the trace's violation reproduced)
 2    bad usage or input: a flag, a file, a trace or a configuration
 3    no violation, but a budget ran out first: unknown, not a pass
-4    replay, minimize: the trace's violation does not reproduce
+4    replay, explain, minimize: the trace's violation does not reproduce
 130  interrupted (SIGINT or SIGTERM); check prints the runs it finished first
 `
 

@@ -37,12 +37,14 @@ type RunReport struct {
 	PropertyName string `json:"property_name,omitempty"`
 	Message      string `json:"message,omitempty"`
 	Trace        string `json:"trace,omitempty"`
-	Executions   int64  `json:"executions"`
-	Blocked      int64  `json:"blocked"`
-	Steps        int64  `json:"steps"`
-	StopReason   string `json:"stop_reason"`
-	Interrupted  bool   `json:"interrupted"`
-	Error        string `json:"error,omitempty"`
+	// Race is a data race (P11) found beside a violation of another property.
+	Race        string `json:"race,omitempty"`
+	Executions  int64  `json:"executions"`
+	Blocked     int64  `json:"blocked"`
+	Steps       int64  `json:"steps"`
+	StopReason  string `json:"stop_reason"`
+	Interrupted bool   `json:"interrupted"`
+	Error       string `json:"error,omitempty"`
 	// Seconds is the run's wall time: the one field that differs between machines.
 	Seconds float64 `json:"seconds"`
 }
@@ -58,7 +60,7 @@ func newCheckReport(argv []string, config, budget string, rows []tableRow, sum s
 			rr.Verdict, rr.Error, rr.StopReason = "error", oneLine(r.err.Error()), ""
 		}
 		if r.violated() {
-			rr.Property, rr.PropertyName, rr.Message = r.prop, r.propName, r.message
+			rr.Property, rr.PropertyName, rr.Message, rr.Race = r.prop, r.propName, r.message, r.race
 		}
 		rep.Runs = append(rep.Runs, rr)
 	}

@@ -16,6 +16,7 @@ type tableRow struct {
 	verdict                string // holds, violated or unknown
 	prop, propName         string // the violated property's ID and name
 	message, trace         string
+	race                   string // a data race (P11) found beside the violation, if any
 	result                 model.Result
 	elapsed                time.Duration
 	interrupted            bool // unknown because the run was interrupted
@@ -51,10 +52,14 @@ func (r tableRow) note() string {
 	case r.err != nil:
 		return r.err.Error()
 	case r.violated():
+		note := r.message
 		if r.trace != "" {
-			return r.trace
+			note = r.trace
 		}
-		return r.message
+		if r.race != "" {
+			note += " (also a data race: P11)"
+		}
+		return note
 	case r.interrupted:
 		return "interrupted"
 	case r.unknown():

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +29,7 @@ var verdictsCommand = command{
 		"sources; a test fails when the document is stale). `make verdicts` runs it.",
 	exits: `0    the document was written (its verdicts are its content: violations and unknowns included)
 2    bad usage, not run from the repository root, or the file cannot be written
+130  interrupted by SIGINT or SIGTERM: nothing written
 `,
 	setup: func(fs *flagSet, e *env) func([]string) int {
 		out := fs.text("out", "", "write the document to `FILE` instead of standard output")
@@ -40,7 +42,12 @@ var verdictsCommand = command{
 			if err != nil {
 				return e.fail("verdicts must run from the repository root: %v", err)
 			}
-			return e.writeOut(GenerateVerdicts(e.ctx, runtime.GOMAXPROCS(0), fp), *out)
+			doc := GenerateVerdicts(e.ctx, runtime.GOMAXPROCS(0), fp, e.stderr)
+			if e.ctx.Err() != nil {
+				fmt.Fprintf(e.stderr, "steercheck verdicts: interrupted: nothing written\n")
+				return ExitInterrupt
+			}
+			return e.writeOut(doc, *out)
 		}
 	},
 }
@@ -49,7 +56,7 @@ var verdictsCommand = command{
 // default configuration, and under the weak models at the two-CPU one
 // (TwoCPUConfig), and returns docs/VERDICTS.md. The runs are check's (runJob, with
 // check's default budget, DefaultSteps), so each table's command line reproduces it.
-func GenerateVerdicts(ctx context.Context, workers int, fingerprint string) string {
+func GenerateVerdicts(ctx context.Context, workers int, fingerprint string, progressTo io.Writer) string {
 	cfg := steering.DefaultConfig()
 	models := barriers.Names()
 	main := verdictJobs(models)
@@ -57,13 +64,17 @@ func GenerateVerdicts(ctx context.Context, workers int, fingerprint string) stri
 	weak := weakModelNames()
 	small := verdictJobs(weak)
 	all := append(append([]*job(nil), main...), small...)
+	prog := newProgress(progressTo, len(all), progressTo == nil)
 	runJobs(ctx, all, workers, func(i int, j *job) {
-		if i < len(main) {
-			runJob(ctx, j, cfg, model.Options{MaxSteps: DefaultSteps(j.model), Context: ctx}, nil, "", saveOptions{})
-			return
+		o := model.Options{MaxSteps: DefaultSteps(j.model), Context: ctx, Progress: prog.callback(i, j.variant, j.mutant, j.model)}
+		c := cfg
+		if i >= len(main) {
+			o.MaxSteps, c = TwoCPUSteps, two
 		}
-		runJob(ctx, j, two, model.Options{MaxSteps: TwoCPUSteps, Context: ctx}, nil, "", saveOptions{})
+		runJob(ctx, j, c, o, nil, "", saveOptions{})
+		prog.jobDone(i)
 	})
+	prog.finish()
 
 	var b bytes.Buffer
 	fmt.Fprintln(&b, "# Verdicts")
