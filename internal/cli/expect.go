@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -99,8 +98,11 @@ func (r tableRow) got() string {
 // only differences are runs that ended unknown where a decision was expected.
 func compareExpected(w io.Writer, rows []tableRow) int {
 	var differ, undecided []string
-	findings := map[string][]string{} // why → the runs it explains
-	var order []string
+	// Expected verdicts other than holds, grouped by variant or mutant (with why), in
+	// the table's order: "v3.19-seqcount under tso (violated P2), lkmm (violated P1)".
+	type finding struct{ name, why string }
+	var order []finding
+	runs := map[finding][]string{}
 	for _, r := range rows {
 		if r.err != nil {
 			differ = append(differ, fmt.Sprintf("%s under %s: error: %v", r.name(), r.model, r.err))
@@ -113,10 +115,11 @@ func compareExpected(w io.Writer, rows []tableRow) int {
 			differ = append(differ, fmt.Sprintf("%s under %s: %s, and no expectation recorded", r.name(), r.model, describeVerdict(got)))
 		case got == want:
 			if got != "holds" {
-				if _, seen := findings[why]; !seen {
-					order = append(order, why)
+				f := finding{r.name(), why}
+				if _, seen := runs[f]; !seen {
+					order = append(order, f)
 				}
-				findings[why] = append(findings[why], r.name()+" under "+r.model+": "+describeVerdict(got))
+				runs[f] = append(runs[f], fmt.Sprintf("%s (%s)", r.model, describeVerdict(got)))
 			}
 		case got == "unknown":
 			undecided = append(undecided, fmt.Sprintf("%s under %s: unknown (%s) where %s was expected", r.name(), r.model, r.note(), describeVerdict(want)))
@@ -125,11 +128,9 @@ func compareExpected(w io.Writer, rows []tableRow) int {
 		}
 	}
 	if len(order) > 0 {
-		fmt.Fprintln(w, "\nExpected findings (not failures):")
-		for _, why := range order {
-			runs := findings[why]
-			sort.Strings(runs)
-			fmt.Fprintf(w, "  %s\n    — %s.\n", strings.Join(runs, "\n  "), why)
+		fmt.Fprintln(w, "\nExpected verdicts other than holds (not failures):")
+		for _, f := range order {
+			fmt.Fprintf(w, "  %s under %s:\n%s", f.name, strings.Join(runs[f], ", "), indent(wrap(f.why+".", 84)+"\n", "    "))
 		}
 	}
 	if len(undecided) > 0 {
