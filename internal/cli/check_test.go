@@ -35,10 +35,8 @@ func TestCheckJSONReport(t *testing.T) {
 		"--traces", dir, "--json", path, "--quiet"}
 	code, out, errs := run(args...)
 	require.Equal(t, ExitViolation, code, errs)
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
 	var rep CheckReport
-	require.NoError(t, json.Unmarshal(b, &rep))
+	readReport(t, path, &rep)
 	assert.Equal(t, CheckReportFormat, rep.Format)
 	assert.Equal(t, ReportVersion, rep.Version)
 	assert.Equal(t, append([]string{"steercheck"}, args[0:]...), rep.Command)
@@ -128,10 +126,8 @@ func TestCheckInterruptedBySignal(t *testing.T) {
 	assert.Regexp(t, `v3\.19-seqcount +- +sc +unknown +- +\d+ +\d+ +\S+ +interrupted`, out.String())
 	assert.NotContains(t, out.String(), "armv8")
 	assert.Contains(t, out.String(), "3 runs: 0 hold, 1 violated, 1 unknown (1 interrupted), 1 not started (interrupted)")
-	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
-	require.NoError(t, err)
 	var rep CheckReport
-	require.NoError(t, json.Unmarshal(b, &rep))
+	readReport(t, filepath.Join(dir, "report.json"), &rep)
 	require.Len(t, rep.Runs, 2)
 	assert.True(t, rep.Runs[1].Interrupted)
 	assert.Equal(t, "canceled", rep.Runs[1].StopReason)
@@ -188,10 +184,8 @@ func TestLitmusJSONReport(t *testing.T) {
 	code, out, errs := run("litmus", "--json", path, test)
 	require.Equal(t, ExitHolds, code, errs)
 	assert.Contains(t, out, "Observation MP+pooncerelease+poacquireonce Never 0 ")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
 	var rep LitmusReport
-	require.NoError(t, json.Unmarshal(b, &rep))
+	readReport(t, path, &rep)
 	assert.Equal(t, LitmusReportFormat, rep.Format)
 	assert.Equal(t, ReportVersion, rep.Version)
 	assert.Equal(t, "lkmm", rep.Model)
@@ -202,4 +196,12 @@ func TestLitmusJSONReport(t *testing.T) {
 	assert.Zero(t, tr.Positive)
 	assert.Positive(t, tr.Negative)
 	assert.NotEmpty(t, tr.States)
+}
+
+// readReport decodes the JSON report at path into v.
+func readReport(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, v))
 }

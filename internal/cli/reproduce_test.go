@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,10 +92,8 @@ func checkCheapestCell(t *testing.T, lines []string, i int, args []string) {
 	var errs strings.Builder
 	code := Main(run, discard{}, &errs)
 	require.NotEqual(t, ExitUsage, code, "steercheck %s: %s", strings.Join(run, " "), errs.String())
-	b, err := os.ReadFile(report)
-	require.NoError(t, err)
 	var rep CheckReport
-	require.NoError(t, json.Unmarshal(b, &rep))
+	readReport(t, report, &rep)
 	require.Len(t, rep.Runs, 1)
 	r := rep.Runs[0]
 	got := fmt.Sprintf("%s (%d exec.", r.Verdict, r.Executions)
