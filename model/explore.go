@@ -98,6 +98,10 @@ type Result struct {
 // bound: only then may "no violation" be reported as "holds".
 func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound == 0 }
 
+// Steps is the number of explorer steps the exploration took, both phases: what
+// Options.MaxSteps bounds (reports name it so that a cut can be reproduced).
+func (r Result) Steps() int64 { return r.steps }
+
 // Explore visits every complete execution graph of p that m allows, each exactly once,
 // in a deterministic order. The graph passed to visit is only valid during the call
 // (Clone it to keep it); visit returns false to stop the exploration.
@@ -150,6 +154,7 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	} else {
 		r2 = exploreCandidates(p, m, o2, visit, true)
 	}
+	r2.steps += r1.steps
 	r2.Executions += r1.Executions
 	r2.Blocked += r1.Blocked
 	r2.OutOfBound += r1.OutOfBound
