@@ -72,15 +72,16 @@ func TestExitModeMatchesCandidates(t *testing.T) {
 	model.SetExitMode(model.ExitAlways)
 	before := model.ExitModeRuns()
 	for _, gen := range []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram} {
-		matchesCandidates(t, n, 10, gen, fingerprint, count)
+		matchesCandidates(t, n, 12, gen, fingerprint, count)
 	}
 	forced := model.ExitModeRuns() - before
 	model.SetExitMode(model.ExitAuto)
 	before = model.ExitModeRuns()
 	matchesCandidates(t, 2*n, 10, steeredStoreProgram, fingerprint, count)
 	chosen := model.ExitModeRuns() - before
-	// The programs must give exit mode work, or this test shows nothing (measured: 42
-	// forced and 11 chosen at n = 50, 101 and 37 at n = 150).
+	// The programs must give exit mode work, or this test shows nothing (measured with
+	// at most 12 memory instructions, the generators of lkmm's post-join rule included:
+	// 48 forced and 11 chosen at n = 50, 134 and 37 at n = 150).
 	assert.Greater(t, forced, int64(n*3/5), "second phases run in exit mode when forced")
 	assert.Greater(t, chosen, int64(n/6), "second phases that chose exit mode on steered stores")
 	assert.Greater(t, cyclic, 4*n, "graphs with a po ∪ rf cycle among the programs")
