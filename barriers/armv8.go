@@ -77,6 +77,8 @@ func init() {
 // no more strictly (monotone_test.go).
 type ARMv8 struct {
 	x execution
+	// The incremental check (armv8_incremental.go).
+	checks orderChecks
 }
 
 // Name implements Model.
@@ -90,8 +92,11 @@ func (*ARMv8) PorfCycles() bool { return true }
 
 func (*ARMv8) unsupportedFence(k model.FenceKind) bool { return hardwareLimits{}.unsupportedFence(k) }
 
-// Consistent implements Model.
-func (m *ARMv8) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+// Consistent implements Model: on a mirror of g (armv8_incremental.go) when g has no
+// po ∪ rf cycle, else by the relations (Violation).
+func (m *ARMv8) Consistent(g *model.ExecutionGraph) bool {
+	return m.orderChecks().consistent(g, func() bool { return m.Violation(g) == "" })
+}
 
 // Violation implements Checker.
 func (m *ARMv8) Violation(g *model.ExecutionGraph) string {

@@ -174,8 +174,11 @@ func (x *execution) ref(v int) model.EventRef {
 
 // classify computes the classes of event i of thread t from its kind, its annotations
 // and the instruction that produced it.
-func (x *execution) classify(t, i int) evClass {
-	g := x.g
+func (x *execution) classify(t, i int) evClass { return classify(x.g, t, i) }
+
+// classify computes the classes of event i of thread t of g. Only cPending depends on
+// the events after it (whether an RMW read's write half is in g yet).
+func classify(g *model.ExecutionGraph, t, i int) evClass {
 	evs := g.Threads[t].Events
 	e := &evs[i]
 	op := g.Prog.Threads[t].Code[e.PC].Op
@@ -382,23 +385,33 @@ func (x *execution) buildDeps(kind depKind) {
 // addDeps adds to r an edge to event i of thread t from every read of d that may be
 // the source of a dependency.
 func (x *execution) addDeps(r *rel, t, i int, d model.DepSet) {
-	evs := x.g.Threads[t].Events
-	code := x.g.Prog.Threads[t].Code
 	v := x.off[t] + i
+	src := depSources(x.g, t, i, d, r == x.data)
+	forEach(src[:], func(j int) { r.add(x.off[t]+j, v) })
+}
+
+// depSources is the part of d (indices of earlier events of thread t) that may be the
+// source of a dependency into event i: reads, except those of lock operations, and
+// (for a data dependency, isData) except the read half of an xchg or cmpxchg into its
+// own write half.
+func depSources(g *model.ExecutionGraph, t, i int, d model.DepSet, isData bool) model.DepSet {
+	evs := g.Threads[t].Events
+	code := g.Prog.Threads[t].Code
+	var out model.DepSet
 	forEach(d[:], func(j int) {
-		u := x.off[t] + j
-		if j >= i || x.class[u]&cRead == 0 {
+		if j >= i || evs[j].Kind != model.KindRead {
 			return
 		}
 		switch code[evs[j].PC].Op {
 		case model.OpLock, model.OpTrylock:
 			return // herd7: spin_trylock returns a constant
 		}
-		if r == x.data && j == i-1 && x.class[v]&cRMWWrite != 0 {
+		if isData && j == i-1 && evs[i].Kind == model.KindWrite && evs[i].Ann&model.AnnRMW != 0 {
 			if in := &code[evs[i].PC]; in.RMW == model.RMWXchg || in.RMW == model.RMWCmpxchg {
 				return // the value stored does not depend on the value read
 			}
 		}
-		r.add(u, v)
+		out.Add(j)
 	})
+	return out
 }

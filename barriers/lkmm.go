@@ -119,6 +119,13 @@ type LKMM struct {
 	alpha bool // lkmm-alpha: see lkmm_alpha.go
 	x     execution
 	stack []int // rcuReadSections scratch
+	// The incremental check (lkmm_incremental.go).
+	inc    [mirrorPoolSize]lkmmInc
+	pool   mirrorPool
+	rcuUse struct {
+		prog *model.Program // the program has is about
+		has  bool           // it has an RCU primitive
+	}
 }
 
 // Name implements Model.
@@ -135,8 +142,15 @@ func (m *LKMM) Doc() string { return registry[m.Name()].doc }
 // PorfCycles tells the explorer to enumerate executions with po ∪ rf cycles too.
 func (*LKMM) PorfCycles() bool { return true }
 
-// Consistent implements Model.
-func (m *LKMM) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+// Consistent implements Model: on a mirror of g (lkmm_incremental.go) when g has no
+// po ∪ rf cycle and the program no RCU primitive, else by the relations (Violation).
+func (m *LKMM) Consistent(g *model.ExecutionGraph) bool {
+	mi := m.mirrorOf(g)
+	if mi == nil {
+		return m.Violation(g) == ""
+	}
+	return mi.consistent(g)
+}
 
 // lkmmSets are the event sets of the .bell and lock.cat.
 type lkmmSets struct {

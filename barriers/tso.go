@@ -71,6 +71,8 @@ func init() {
 // in the graph but whose write is not yet counts as locked already.
 type TSO struct {
 	x execution
+	// The incremental check (incremental.go).
+	checks orderChecks
 }
 
 // Name implements Model.
@@ -88,8 +90,11 @@ func (*TSO) PorfCoherent() bool { return true }
 
 func (*TSO) unsupportedFence(k model.FenceKind) bool { return hardwareLimits{}.unsupportedFence(k) }
 
-// Consistent implements Model.
-func (m *TSO) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+// Consistent implements Model: on a mirror of g (incremental.go) when g has no
+// po ∪ rf cycle, else by the relations (Violation).
+func (m *TSO) Consistent(g *model.ExecutionGraph) bool {
+	return m.orderChecks().consistent(g, func() bool { return m.Violation(g) == "" })
+}
 
 // Violation implements Checker.
 func (m *TSO) Violation(g *model.ExecutionGraph) string {
