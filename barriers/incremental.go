@@ -70,10 +70,15 @@ func atomicEverywhere(g *model.ExecutionGraph) bool {
 }
 
 // judgedInFull reports whether the fence kind is one the incremental checks leave to
-// the whole-graph check: synchronize_rcu (which tso and armv8 refuse, and which is a
-// grace period for lkmm) and lkmm's rcu_read_lock/unlock.
+// the whole-graph check: synchronize_rcu and synchronize_srcu (which tso and armv8
+// refuse, and which are grace periods for lkmm), lkmm's rcu_read_lock/unlock and
+// smp_mb__after_srcu_read_unlock (which orders through an srcu-unlock).
 func judgedInFull(k model.FenceKind) bool {
-	return k == model.FenceSyncRcu || k == model.FenceRcuLock || k == model.FenceRcuUnlock
+	switch k {
+	case model.FenceSyncRcu, model.FenceRcuLock, model.FenceRcuUnlock, model.FenceSyncSrcu, model.FenceAfterSrcuReadUnlock:
+		return true
+	}
+	return false
 }
 
 // orderChecks are the incremental and whole-graph checks of a model whose axioms are
@@ -91,6 +96,25 @@ type orderChecks struct {
 	extend  func(mi *orderMirror, g *model.ExecutionGraph, j int)
 	inc     [mirrorPoolSize]orderMirror
 	pool    mirrorPool
+	// srcuFence caches, per program, whether it has smp_mb__after_srcu_read_unlock:
+	// a full fence only after an srcu-unlock earlier in its thread, which the local
+	// extensions do not follow, so such programs are judged by the whole relations.
+	srcuFence struct {
+		prog *model.Program
+		has  bool
+	}
+}
+
+// hasFence reports whether p has a fence of kind k.
+func hasFence(p *model.Program, k model.FenceKind) bool {
+	for _, t := range p.Threads {
+		for _, in := range t.Code {
+			if in.Op == model.OpFence && in.Fence == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // orderMirror is a mirror with the local part of the order over its nodes, and the
@@ -137,8 +161,15 @@ func (c *orderChecks) consistent(g *model.ExecutionGraph, full func() bool) bool
 	return atomicEverywhere(g) && mi.acyclic(mi.uniproc, nil) && mi.acyclic(mi.all, mi.ext)
 }
 
-// mirrorOf returns a mirror holding g, or nil when g has a po ∪ rf cycle.
+// mirrorOf returns a mirror holding g, or nil when g has a po ∪ rf cycle or its
+// program an smp_mb__after_srcu_read_unlock.
 func (c *orderChecks) mirrorOf(g *model.ExecutionGraph) *orderMirror {
+	if c.srcuFence.prog != g.Prog {
+		c.srcuFence.prog, c.srcuFence.has = g.Prog, hasFence(g.Prog, model.FenceAfterSrcuReadUnlock)
+	}
+	if c.srcuFence.has {
+		return nil
+	}
 	i := c.pool.pickFor(g, func(i int) *mirror {
 		mi := &c.inc[i]
 		mi.init(c.deps, func(g *model.ExecutionGraph, j int) { c.extend(mi, g, j) }, []*grel{&mi.local}, nil)

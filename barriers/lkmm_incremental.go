@@ -82,7 +82,10 @@ func (m *lkmmInc) start() {
 // ConsistentWith implements model.IncrementalConsistency.
 func (m *LKMM) ConsistentWith(g *model.ExecutionGraph, added model.EventRef) bool {
 	e := g.Event(added)
-	if e.Kind == model.KindFence && judgedInFull(e.Fence) {
+	if e.Kind == model.KindFence && judgedInFull(e.Fence) || m.usesRCU(g) {
+		// The rcu axiom orders by critical sections and grace periods, not by
+		// po ∪ rf ∪ co ∪ fr alone: an srcu_read_unlock with no way out may still
+		// close a critical section that a grace period contradicts.
 		return m.Violation(g) == ""
 	}
 	if e.Kind == model.KindWrite && !atomicAt(g, e.Loc) || !lockAxiomsAt(g, added) {
@@ -107,10 +110,7 @@ func (m *LKMM) ConsistentWith(g *model.ExecutionGraph, added model.EventRef) boo
 // mirrorOf returns a mirror holding g, or nil when g has a po ∪ rf cycle or its
 // program an RCU primitive.
 func (m *LKMM) mirrorOf(g *model.ExecutionGraph) *lkmmInc {
-	if m.rcuUse.prog != g.Prog {
-		m.rcuUse.prog, m.rcuUse.has = g.Prog, hasRCU(g.Prog)
-	}
-	if m.rcuUse.has {
+	if m.usesRCU(g) {
 		return nil
 	}
 	i := m.pool.pickFor(g, func(i int) *mirror {
@@ -124,6 +124,15 @@ func (m *LKMM) mirrorOf(g *model.ExecutionGraph) *lkmmInc {
 	return &m.inc[i]
 }
 
+// usesRCU reports whether g's program has an RCU or SRCU primitive (hasRCU), once
+// per program.
+func (m *LKMM) usesRCU(g *model.ExecutionGraph) bool {
+	if m.rcuUse.prog != g.Prog {
+		m.rcuUse.prog, m.rcuUse.has = g.Prog, hasRCU(g.Prog)
+	}
+	return m.rcuUse.has
+}
+
 // consistent checks every axiom but rcu on the whole of g, which the mirror holds:
 // value-cycle holds as g has no po ∪ rf cycle (data edges follow po).
 func (m *lkmmInc) consistent(g *model.ExecutionGraph) bool {
@@ -134,11 +143,14 @@ func (m *lkmmInc) consistent(g *model.ExecutionGraph) bool {
 		(m.plain.empty() || m.allPairsCoherent())
 }
 
-// hasRCU reports whether p uses rcu_read_lock, rcu_read_unlock or synchronize_rcu.
+// hasRCU reports whether p uses an RCU or SRCU primitive: rcu_read_lock,
+// rcu_read_unlock, synchronize_rcu, srcu_read_lock/unlock (and their down/up forms),
+// synchronize_srcu or smp_mb__after_srcu_read_unlock. The mirror has no rcu axiom, so
+// such a program is judged by the whole relations.
 func hasRCU(p *model.Program) bool {
 	for _, t := range p.Threads {
 		for _, in := range t.Code {
-			if in.Op == model.OpFence && judgedInFull(in.Fence) {
+			if in.Op == model.OpFence && judgedInFull(in.Fence) || in.Ann == model.AnnSrcuLock || in.Ann == model.AnnSrcuUnlock {
 				return true
 			}
 		}
