@@ -18,16 +18,12 @@ type Verdict uint8
 const (
 	Holds    Verdict = iota // every target's stream is linearizable against a FIFO
 	Violated                // some target's stream is not
-	Unknown                 // the check timed out first
+	Unknown                 // the check timed out first (only under a timeout the caller asked for)
 )
 
 func (v Verdict) String() string {
 	return [...]string{"holds", "violated", "unknown"}[v]
 }
-
-// DefaultTimeout is the timeout CheckFIFO uses when given none: the check never runs
-// unbounded.
-const DefaultTimeout = 10 * time.Second
 
 // Result is what CheckFIFO found.
 type Result struct {
@@ -43,8 +39,9 @@ type Result struct {
 
 // CheckFIFO checks P1 fifo-per-target on one execution of sc as linearizability of
 // each target's request stream against a FIFO queue (see HistoryOf), with porcupine,
-// under timeout (DefaultTimeout when timeout <= 0) for the whole call. A timeout
-// gives Unknown.
+// under timeout for the whole call (none when timeout <= 0: the verdict then depends
+// on nothing but the execution, as every verdict of a check must). A timeout, which
+// only a caller that asks for one gets, gives Unknown.
 //
 // P1 holds when the stream is linearizable in every logical time the execution
 // allows, not just in one. The history is first checked in Order's time; when that
@@ -54,10 +51,10 @@ type Result struct {
 // distinct requests is illegal exactly when such a pair exists, so this is complete,
 // and each witness time is a genuine linearization of the execution, so it is sound.
 func CheckFIFO(sc *steering.Scenario, g *model.ExecutionGraph, timeout time.Duration) Result {
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
 	}
-	deadline := time.Now().Add(timeout)
 	h := HistoryOf(sc, g)
 	r := check(sc, h, timeout)
 	if r.Verdict != Holds {
@@ -86,8 +83,11 @@ func CheckFIFO(sc *steering.Scenario, g *model.ExecutionGraph, timeout time.Dura
 			if order == nil {
 				continue
 			}
-			left := time.Until(deadline)
-			if left <= 0 {
+			var left time.Duration // porcupine: 0 is no timeout
+			if timeout > 0 {
+				left = time.Until(deadline)
+			}
+			if timeout > 0 && left <= 0 {
 				return Result{Verdict: Unknown, Info: first.Info, History: h,
 					Message: fmt.Sprintf("timed out after %s before every witness order was checked", timeout)}
 			}
