@@ -16,6 +16,13 @@ import "sort"
 // add_unless), then at any point x holds the last constant written to it, or its
 // initial value, plus the amounts of some of the adding instructions, each counted at
 // most once: a value of base + a subset sum.
+//
+// A plain increment counts as adding a constant too: a store of r + c where r holds,
+// through assignments, the value a load of the same location read (`epoch = epoch + 1`
+// written as a load, an add and a store, as in the ghost code of the vq benchmark). The
+// load reads some value the location held, so the store writes that value plus c, and
+// the chain argument above holds with the instruction counted once. A register not yet
+// assigned holds 0, so such a store may also write 0 + c: 0 joins the bases.
 
 // maxCounterValues caps a bound's size; beyond it the location is left unbounded.
 const maxCounterValues = 1 << 12
@@ -39,6 +46,16 @@ func counterBounds(p *Program) [][]Value {
 				continue
 			}
 			lo, hi := mayAccess(in)
+			if !constant && hi == lo+1 {
+				if d, ok := storedIncrement(th, in, lo); ok {
+					if d == 0 {
+						continue // writes back a value the location held
+					}
+					deltas[lo] = append(deltas[lo], d)
+					bases[lo] = append(bases[lo], 0)
+					continue
+				}
+			}
 			for l := lo; l < hi; l++ {
 				switch {
 				case !constant:
@@ -109,6 +126,67 @@ func constantEffect(in *Instr) (base, delta Value, writes, constant bool) {
 		return 0, 0, true, false
 	}
 	return 0, 0, false, false
+}
+
+// storedIncrement reports whether in, a store to the single location l, stores a
+// value read from l plus a constant, and that constant: its value expression is a
+// register, or a register plus or minus a constant, and following each register to its
+// only assignment in th (through OpAssign, to an OpLoad of exactly l) gives the same
+// shape again.
+func storedIncrement(th *Thread, in *Instr, l int) (Value, bool) {
+	if in.Op != OpStore {
+		return 0, false
+	}
+	defs := make(map[int]*Instr)
+	count := make(map[int]int)
+	for i := range th.Code {
+		if d := th.Code[i].Dst; d >= 0 {
+			defs[d] = &th.Code[i]
+			count[d]++
+		}
+	}
+	e, sum := in.Val, Value(0)
+	for step := 0; step < 16; step++ {
+		r, c, ok := regPlusConst(e)
+		if !ok || count[r] != 1 {
+			return 0, false
+		}
+		sum += c
+		def := defs[r]
+		switch def.Op {
+		case OpAssign:
+			e = def.Val
+			continue
+		case OpLoad:
+			if lo, hi := mayAccess(def); lo == l && hi == l+1 {
+				return sum, true
+			}
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// regPlusConst matches r, r + c, c + r and r - c.
+func regPlusConst(e Expr) (reg int, c Value, ok bool) {
+	switch x := e.(type) {
+	case Reg:
+		return x.ID, 0, true
+	case binary:
+		ra, aReg := x.a.(Reg)
+		rb, bReg := x.b.(Reg)
+		ca, aConst := x.a.(Const)
+		cb, bConst := x.b.(Const)
+		switch {
+		case x.op == OpAdd && aReg && bConst:
+			return ra.ID, Value(cb), true
+		case x.op == OpAdd && aConst && bReg:
+			return rb.ID, Value(ca), true
+		case x.op == OpSub && aReg && bConst:
+			return ra.ID, -Value(cb), true
+		}
+	}
+	return 0, 0, false
 }
 
 // subsetSums lists, sorted, every base plus the sum of a subset of deltas, or nil when
