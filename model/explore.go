@@ -29,6 +29,10 @@ type Options struct {
 	// instead of Exhausted, unless the model's local order shows within
 	// cycleProofSteps that no graph with a cycle is consistent (porfcycle.go).
 	AcyclicOnly bool
+	// Shard, when its Count is above 1, explores only the Index-th of Count disjoint
+	// parts of the exploration (shard.go); the parts' results add up to the whole
+	// run's. The zero value explores everything.
+	Shard Shard
 }
 
 // cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an
@@ -151,8 +155,8 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	var r2 Result
 	if lo, ok := m.(LocalOrder); ok {
 		r2 = exploreSpeculated(p, m, lo, o2, visit)
-	} else {
-		r2 = exploreCandidates(p, m, o2, visit, true)
+	} else if o2.Shard.owns0() {
+		r2 = exploreCandidates(p, m, o2, visit, true) // not split: the first shard runs it
 	}
 	r2.steps += r1.steps
 	r2.Executions += r1.Executions
@@ -179,6 +183,9 @@ func runGraphExplorer(p *Program, m Consistency, opts Options, visit func(*Execu
 	x.incremental, _ = m.(IncrementalConsistency)
 	if opts.Timeout > 0 {
 		x.deadline = x.start.Add(opts.Timeout)
+	}
+	if opts.Shard.Count > 1 {
+		x.level = chooseShardLevel(p, m, opts, spec)
 	}
 	g := NewGraph(p)
 	x.pool = append(x.pool, g)
@@ -213,6 +220,13 @@ type explorer struct {
 	// spec, in the second phase of Explore, says which reads are speculated
 	// (speculate.go); nil otherwise.
 	spec *speculation
+	// nest is how many explore calls enclose the current one, and shardNodes how many
+	// nodes at Options.Shard's level were met so far (shard.go); both only counted
+	// when the run is sharded.
+	nest       int
+	shardNodes int64
+	level      int  // the nesting level dealt out to shards; 0 when not sharded
+	probing    bool // a run of chooseShardLevel: count the nodes at level, visit nothing
 }
 
 // PorfCoherent is implemented by memory models in which no read reads from, and no
@@ -390,6 +404,21 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	if x.stop() {
 		return
 	}
+	if x.level > 0 {
+		if !x.ownsNext() {
+			return
+		}
+		x.nest++
+		x.exploreNode(g, depth)
+		x.nest--
+		return
+	}
+	x.exploreNode(g, depth)
+}
+
+// exploreNode adds the next event of the next thread in every way the model allows,
+// or handles a complete graph.
+func (x *explorer) exploreNode(g *ExecutionGraph, depth int) {
 	t := x.nextThread(g)
 	if t < 0 {
 		x.complete(g)
@@ -523,6 +552,9 @@ func (x *explorer) blockedOnStale(g *ExecutionGraph, t int) bool {
 
 // complete handles a graph in which no thread can move.
 func (x *explorer) complete(g *ExecutionGraph) {
+	if x.level > 0 && !x.ownsShallow() {
+		return
+	}
 	if x.spec != nil {
 		x.resolve(g)
 		return

@@ -56,6 +56,7 @@ type job struct {
 // checkFlags are check's flags.
 type checkFlags struct {
 	variant, mutant, model, only, dir, jsonOut *string
+	shard                                      *string
 	jobs                                       *int
 	noMin, keepOrig, expect, quiet             *bool
 	config                                     func() (steering.Config, error)
@@ -88,6 +89,8 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	f.expect = fs.Bool("expect", false, "compare every verdict with the expected one (steering variants and mutants at the default configuration); the exit code then says whether they all match")
 	f.quiet = fs.Bool("quiet", false, "print no progress on stderr")
 	f.jsonOut = fs.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
+	f.shard = fs.text("shard", "", "explore only shard `I/N` of each run (0 <= I < N), a deterministic 1/N of its executions; "+
+		"'steercheck merge' combines the N --json reports into the whole run's verdicts (default: the whole run)")
 	return func(pos []string) int {
 		if len(pos) > 0 {
 			return e.fail("check takes no arguments (got %q; run 'steercheck check --help')", pos[0])
@@ -105,6 +108,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		if *f.expect {
 			return e.fail("--expect covers the steering variants and mutants at the default configuration, not hotplug variant %s", variant)
 		}
+		if fs.isSet("shard") {
+			return e.fail("--shard splits the runs of steering variants, not of hotplug variant %s", variant)
+		}
 		return runHotplugCheck(fs, f, variant, e)
 	}
 	for _, name := range hotplugOnlyFlags {
@@ -115,6 +121,15 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	if *f.expect {
 		if err := expectable(fs); err != nil {
 			return e.fail("%v", err)
+		}
+	}
+	var shard model.Shard
+	if fs.isSet("shard") {
+		if shard, err = model.ParseShard(*f.shard); err != nil {
+			return e.fail("--%v", err)
+		}
+		if *f.expect {
+			return e.fail("--expect judges whole runs; a shard's verdicts are partial (merge the shards' reports first)")
 		}
 	}
 	cfg, err := f.config()
@@ -143,19 +158,24 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)
 	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
 		o := f.budget.options(e.ctx, j.model)
+		o.Shard = shard
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
 	})
 	prog.finish()
 	rows := steeringRows(jobs)
-	fmt.Fprintf(e.stdout, "configuration: %s\n\n", cfg)
-	return finishCheck(e, f, rows, cfg.String(), models, len(jobs))
+	fmt.Fprintf(e.stdout, "configuration: %s\n", cfg)
+	if shard.Count > 1 {
+		fmt.Fprintf(e.stdout, "shard: %s (partial counts and verdicts: 'steercheck merge' the reports of every shard)\n", shard)
+	}
+	fmt.Fprintln(e.stdout)
+	return finishCheck(e, f, rows, cfg.String(), models, len(jobs), shard)
 }
 
 // finishCheck prints the table and the summary, compares with the expectations when
 // asked, writes the JSON report when asked, and returns check's exit code.
-func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models []string, planned int) int {
+func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models []string, planned int, shard model.Shard) int {
 	interrupted := e.ctx.Err() != nil
 	code := writeTable(e.stdout, rows)
 	sum := summarize(rows, planned)
@@ -169,6 +189,9 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 	}
 	if *f.jsonOut != "" {
 		rep := newCheckReport(e.argv, config, f.budget.describe(models), rows, sum, code)
+		if shard.Count > 1 {
+			rep.Shard = shard.String()
+		}
 		if err := writeJSON(*f.jsonOut, rep); err != nil {
 			fmt.Fprintf(e.stderr, "steercheck: writing the report: %v\n", err)
 			if code == ExitHolds {

@@ -191,7 +191,7 @@ func runHotplugCheck(fs *flagSet, f *checkFlags, variant string, e *env) int {
 		rows = append(rows, hotplugRow(j))
 	}
 	fmt.Fprintln(e.stdout)
-	return finishCheck(e, f, rows, hotplugWorkload(cfg), models, len(jobs))
+	return finishCheck(e, f, rows, hotplugWorkload(cfg), models, len(jobs), model.Shard{})
 }
 
 // hotplugWorkload spells the requests and hotplug steps of a configuration.

@@ -42,7 +42,7 @@ type command struct {
 
 func commands() []command {
 	return []command{checkCommand, replayCommand, minimizeCommand, explainCommand, litmusCommand,
-		exportLitmusCommand, listCommand, verdictsCommand, barriersCommand, versionCommand}
+		exportLitmusCommand, listCommand, verdictsCommand, barriersCommand, mergeCommand, versionCommand}
 }
 
 func lookup(name string) (command, bool) {

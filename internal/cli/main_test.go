@@ -129,6 +129,12 @@ func TestBadUsageIsOneLine(t *testing.T) {
 		{[]string{"explain", "--format", "png", "x.json"}, "--format must be text, dot, svg or html"},
 		{[]string{"explain", "--format", "html", "x.json"}, "--format html writes a page: give its path with --out FILE"},
 		{[]string{"replay", "a.json", "b.json"}, "replay takes one trace file"},
+		{[]string{"check", "--shard", "3/3"}, `shard "3/3": want i/n with 0 <= i < n`},
+		{[]string{"check", "--shard", "x"}, `shard "x": want i/n`},
+		{[]string{"check", "--shard", "0/2", "--expect"}, "--expect judges whole runs"},
+		{[]string{"check", "--shard", "0/2", "--variant", "drain-5.8"}, "--shard splits the runs of steering variants"},
+		{[]string{"merge"}, "merge needs the REPORT files"},
+		{[]string{"merge", "nosuch.json"}, "nosuch.json"},
 		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
 		{[]string{"nosuch"}, `unknown command "nosuch"`},
 	} {

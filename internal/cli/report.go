@@ -16,15 +16,17 @@ const (
 
 // CheckReport is check's report.
 type CheckReport struct {
-	Format        string      `json:"format"`
-	Version       int         `json:"version"`
-	Tool          string      `json:"tool"`
-	Command       []string    `json:"command"`
-	Configuration string      `json:"configuration"`
-	Budget        string      `json:"budget"`
-	Runs          []RunReport `json:"runs"`
-	Summary       summary     `json:"summary"`
-	ExitCode      int         `json:"exit_code"`
+	Format        string   `json:"format"`
+	Version       int      `json:"version"`
+	Tool          string   `json:"tool"`
+	Command       []string `json:"command"`
+	Configuration string   `json:"configuration"`
+	Budget        string   `json:"budget"`
+	// Shard is "i/n" for a report of check --shard, absent for a whole run.
+	Shard    string      `json:"shard,omitempty"`
+	Runs     []RunReport `json:"runs"`
+	Summary  summary     `json:"summary"`
+	ExitCode int         `json:"exit_code"`
 }
 
 // RunReport is one run of a check.

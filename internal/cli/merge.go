@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/steercheck/steercheck/model"
+)
+
+// merge.go: `steercheck merge`, which combines the reports of `check --shard i/n
+// --json` for i = 0..n-1 into the verdicts of the whole run. The shards partition each
+// run's executions (model/shard.go), so counts add up; a violation any shard found is
+// the run's, preferring, as Verify does, a violation of an ordering property (P1–P6)
+// to a data race (P11): the lowest shard's of the kind chosen, so the merged report
+// does not depend on the order of the files (it need not be the counterexample the
+// whole run would report first, which may lie in another shard); a run is unknown
+// when any shard's was, and holds only when every shard's did.
+
+var mergeCommand = command{
+	name:    "merge",
+	args:    "REPORT...",
+	summary: "combine the --json reports of check --shard i/n into the whole run's verdicts",
+	help: "Reads the reports of `check --shard I/N --json FILE` for every I from 0 to N-1 (the same check: configuration, " +
+		"budget and runs) and prints check's table for the whole run: executions, blocked executions and steps summed over " +
+		"the shards, violated when a shard found a violation (the lowest shard's, with its trace), unknown when a shard " +
+		"ran out of budget or was interrupted, holds when every shard held. With --json it writes the merged report.",
+	exits: `0    every run holds
+1    some run is violated
+2    bad usage, an unreadable report, or reports that are not the N shards of one check
+3    no violation, but some run is unknown
+`,
+	setup: func(fs *flagSet, e *env) func([]string) int {
+		jsonOut := fs.text("json", "", "also write the merged report (docs/REPORT.md) to `FILE`")
+		return func(pos []string) int {
+			if len(pos) == 0 {
+				return e.fail("merge needs the REPORT files of every shard (run 'steercheck merge --help')")
+			}
+			reps := make([]CheckReport, len(pos))
+			for i, p := range pos {
+				r, err := readCheckReport(p)
+				if err != nil {
+					return e.fail("%v", err)
+				}
+				reps[i] = r
+			}
+			merged, err := MergeShards(reps)
+			if err != nil {
+				return e.fail("%v", err)
+			}
+			merged.Command = e.argv
+			merged.ExitCode = printMerged(e.stdout, merged)
+			if *jsonOut != "" {
+				if err := writeJSON(*jsonOut, merged); err != nil {
+					return e.fail("writing the report: %v", err)
+				}
+			}
+			return merged.ExitCode
+		}
+	},
+}
+
+// readCheckReport reads one check report, refusing anything else.
+func readCheckReport(path string) (CheckReport, error) {
+	var r CheckReport
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("%s: not a check report: %v", path, err)
+	}
+	if r.Format != CheckReportFormat || r.Version != ReportVersion {
+		return r, fmt.Errorf("%s: format %q version %d, want %q version %d", path, r.Format, r.Version, CheckReportFormat, ReportVersion)
+	}
+	if r.Shard == "" {
+		return r, fmt.Errorf("%s: a whole run's report, not a shard's (check --shard I/N --json)", path)
+	}
+	return r, nil
+}
+
+// MergeShards combines the reports of the n shards of one check (in any order) into
+// the whole run's report, or says why they are not the shards of one check.
+func MergeShards(reps []CheckReport) (CheckReport, error) {
+	shards := make([]model.Shard, len(reps))
+	for i, r := range reps {
+		s, err := model.ParseShard(r.Shard)
+		if err != nil {
+			return CheckReport{}, err
+		}
+		shards[i] = s
+	}
+	order := make([]int, len(reps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return shards[order[a]].Index < shards[order[b]].Index })
+	n := shards[0].Count
+	if len(reps) != n {
+		return CheckReport{}, fmt.Errorf("%d reports for %d shards: every shard 0/%d to %d/%d is needed once", len(reps), n, n, n-1, n)
+	}
+	first := reps[order[0]]
+	for k, i := range order {
+		r, s := reps[i], shards[i]
+		if s.Count != n || s.Index != k {
+			return CheckReport{}, fmt.Errorf("shard %s: want each of the shards 0/%d to %d/%d once", s, n, n-1, n)
+		}
+		if r.Configuration != first.Configuration || r.Budget != first.Budget || len(r.Runs) != len(first.Runs) {
+			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget or runs differ from shard %s's)", s, first.Shard)
+		}
+		for j, run := range r.Runs {
+			f := first.Runs[j]
+			if run.Variant != f.Variant || run.Mutant != f.Mutant || run.Model != f.Model {
+				return CheckReport{}, fmt.Errorf("shard %s is of another check (its run %d is %s/%s/%s)", s, j+1, run.Variant, run.Mutant, run.Model)
+			}
+		}
+	}
+	out := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(),
+		Configuration: first.Configuration, Budget: first.Budget, Runs: make([]RunReport, len(first.Runs))}
+	for j := range first.Runs {
+		m := RunReport{Variant: first.Runs[j].Variant, Mutant: first.Runs[j].Mutant, Model: first.Runs[j].Model, Verdict: "holds"}
+		reasons := map[string]bool{}
+		for _, i := range order {
+			run := reps[i].Runs[j]
+			m.Executions += run.Executions
+			m.Blocked += run.Blocked
+			m.Steps += run.Steps
+			m.Seconds += run.Seconds
+			m.Interrupted = m.Interrupted || run.Interrupted
+			switch run.Verdict {
+			case "violated":
+				raceOnly := run.Property == "P11"
+				better := m.Verdict == "holds" || m.Verdict == "unknown" ||
+					m.Verdict == "violated" && m.Property == "P11" && !raceOnly
+				if better {
+					race := m.Race
+					if m.Verdict == "violated" {
+						race = m.Message // the race a lower shard found, now beside the ordering violation
+					}
+					m.Verdict, m.Property, m.PropertyName, m.Message, m.Trace, m.Race =
+						"violated", run.Property, run.PropertyName, run.Message, run.Trace, run.Race
+					if m.Race == "" {
+						m.Race = race
+					}
+				} else if m.Verdict == "violated" && raceOnly && m.Race == "" && m.Property != "P11" {
+					m.Race = run.Message
+				}
+			case "error":
+				m.Verdict, m.Error = "error", run.Error
+			case "unknown":
+				if m.Verdict == "holds" {
+					m.Verdict = "unknown"
+				}
+			}
+			reasons[run.StopReason] = true
+		}
+		m.StopReason = mergedStopReason(m.Verdict, reasons)
+		out.Runs[j] = m
+	}
+	for _, r := range out.Runs {
+		out.Summary.Runs++
+		switch r.Verdict {
+		case "holds":
+			out.Summary.Holds++
+		case "violated":
+			out.Summary.Violated++
+		case "unknown":
+			out.Summary.Unknown++
+			if r.Interrupted {
+				out.Summary.Interrupted++
+			}
+		default:
+			out.Summary.Errors++
+		}
+	}
+	return out, nil
+}
+
+// mergedStopReason is a merged run's stop reason: the shards' when they agree, the
+// one that is not "exhausted" for an unknown run.
+func mergedStopReason(verdict string, reasons map[string]bool) string {
+	if len(reasons) == 1 {
+		for r := range reasons {
+			return r
+		}
+	}
+	if verdict == "unknown" {
+		var rs []string
+		for r := range reasons {
+			if r != model.Exhausted.String() {
+				rs = append(rs, r)
+			}
+		}
+		sort.Strings(rs)
+		if len(rs) > 0 {
+			return rs[0]
+		}
+	}
+	if verdict == "violated" {
+		return model.VisitorStopped.String()
+	}
+	return model.Exhausted.String()
+}
+
+// printMerged prints the merged table and summary and returns the exit code.
+func printMerged(w io.Writer, rep CheckReport) int {
+	fmt.Fprintf(w, "configuration: %s\nmerged: every shard of the run\n\n", rep.Configuration)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tSTEPS\tTRACE / NOTE")
+	code := ExitHolds
+	for _, r := range rep.Runs {
+		mut, prop, note := r.Mutant, "-", ""
+		if mut == "" {
+			mut = "-"
+		}
+		switch r.Verdict {
+		case "violated":
+			prop, note = r.Property+" "+r.PropertyName, r.Trace
+			if note == "" {
+				note = r.Message
+			}
+			if code != ExitUsage {
+				code = ExitViolation
+			}
+		case "unknown":
+			note = "stopped: " + r.StopReason
+			if code == ExitHolds {
+				code = ExitUnknown
+			}
+		case "error":
+			note, code = r.Error, ExitUsage
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Variant, mut, r.Model, r.Verdict, prop, r.Executions, r.Steps, note)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, rep.Summary.line(rep.Budget))
+	return code
+}

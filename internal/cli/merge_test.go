@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// n shards of a check, merged, give the whole run's verdicts and counts: a run that
+// holds (every shard explores part of it), and a mutant's violation that only some
+// shards find.
+func TestShardsMergeToTheWholeRun(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"--variant", "v3.10", "--mutant", "all", "--model", "sc,lkmm", "--cpus", "2", "--requests", "0:0,1:0",
+		"--traces", dir, "--quiet", "--no-minimize"}
+	whole := filepath.Join(dir, "whole.json")
+	code, out, errs := run(append([]string{"check", "--json", whole}, common...)...)
+	require.Equal(t, ExitViolation, code, errs)
+	var want CheckReport
+	readReport(t, whole, &want)
+	for _, n := range []int{2, 5} {
+		var files []string
+		for i := n - 1; i >= 0; i-- { // any order
+			f := filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d.json", i, n))
+			c, _, e := run(append([]string{"check", "--shard", fmt.Sprintf("%d/%d", i, n), "--json", f}, common...)...)
+			require.Contains(t, []int{ExitHolds, ExitViolation}, c, e)
+			files = append(files, f)
+		}
+		merged := filepath.Join(dir, fmt.Sprintf("merged-%d.json", n))
+		c, mout, e := run(append([]string{"merge", "--json", merged}, files...)...)
+		require.Equal(t, ExitViolation, c, e)
+		var got CheckReport
+		readReport(t, merged, &got)
+		require.Len(t, got.Runs, len(want.Runs))
+		for j, w := range want.Runs {
+			g := got.Runs[j]
+			what := fmt.Sprintf("%d shards: %s+%s under %s", n, w.Variant, w.Mutant, w.Model)
+			assert.Equal(t, w.Verdict, g.Verdict, what)
+			// The merged counterexample is the lowest shard's, of the kind the whole
+			// run reports: an ordering violation before a data race.
+			assert.Equal(t, w.Property == "P11", g.Property == "P11", what)
+			assert.Equal(t, w.Property == "", g.Property == "", what)
+			if w.Verdict == "holds" {
+				assert.Equal(t, w.Executions, g.Executions, what)
+			}
+		}
+		assert.Equal(t, want.Summary, got.Summary, "%d shards", n)
+		assert.Contains(t, mout, "merged: every shard of the run", out)
+	}
+}
+
+// merge refuses reports that are not the shards of one check: a missing shard, a
+// shard twice, a whole run's report, shards of different checks, a file that is not a
+// report.
+func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
+	dir := t.TempDir()
+	shard := func(name string, args ...string) string {
+		f := filepath.Join(dir, name)
+		base := []string{"check", "--variant", "v3.10", "--model", "sc", "--cpus", "2", "--requests", "0:0,1:0", "--quiet", "--json", f}
+		c, _, e := run(append(base, args...)...)
+		require.Equal(t, ExitHolds, c, e)
+		return f
+	}
+	s0, s1 := shard("s0.json", "--shard", "0/2"), shard("s1.json", "--shard", "1/2")
+	wholeRun := shard("whole.json")
+	other := shard("other.json", "--shard", "1/2", "--max-steps", "123456")
+	notJSON := filepath.Join(dir, "x.json")
+	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o644))
+	for _, c := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{s0}, "1 reports for 2 shards"},
+		{[]string{s0, s0}, "want each of the shards 0/2 to 1/2 once"},
+		{[]string{s0, wholeRun}, "a whole run's report"},
+		{[]string{s0, other}, "is of another check"},
+		{[]string{notJSON}, "not a check report"},
+	} {
+		code, out, errs := run(append([]string{"merge"}, c.files...)...)
+		assert.Equal(t, ExitUsage, code, c.want)
+		assert.Empty(t, out, c.want)
+		assert.Equal(t, 1, strings.Count(errs, "\n"), errs)
+		assert.Contains(t, errs, c.want)
+	}
+	code, _, errs := run("merge", s1, s0)
+	assert.Equal(t, ExitHolds, code, errs)
+}
