@@ -227,6 +227,8 @@ type explorer struct {
 	shardNodes int64
 	level      int  // the nesting level dealt out to shards; 0 when not sharded
 	probing    bool // a run of chooseShardLevel: count the nodes at level, visit nothing
+	// sample is the random path of EstimateExploration (estimate.go); nil otherwise.
+	sample *sampler
 }
 
 // PorfCoherent is implemented by memory models in which no read reads from, and no
@@ -404,6 +406,10 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	if x.stop() {
 		return
 	}
+	if x.sample != nil {
+		x.sampleNode(g, depth)
+		return
+	}
 	if x.level > 0 {
 		if !x.ownsNext() {
 			return
@@ -578,6 +584,10 @@ func (x *explorer) finish(g *ExecutionGraph) {
 			}
 			blocked = true
 		}
+	}
+	if x.sample != nil {
+		x.sample.executions += x.sample.weight
+		return
 	}
 	x.stats.Executions++
 	if blocked {

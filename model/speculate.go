@@ -54,11 +54,33 @@ type speculation struct {
 // cycle (see the file comment).
 func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, visit func(*ExecutionGraph) bool) Result {
 	start := time.Now()
+	sp, res := speculationFor(p, lo, opts)
+	if sp == nil {
+		return res
+	}
+	o := opts
+	if o.Timeout > 0 {
+		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
+			res.Reason = TimedOut
+			return res
+		}
+	}
+	r := runGraphExplorer(p, m, o, visit, sp)
+	r.Elapsed = time.Since(start)
+	return r
+}
+
+// speculationFor runs the analysis that begins the second phase: the open pairs of p
+// under lo, the speculated reads and their domains. It returns nil, with the
+// analysis's result, when the analysis did not finish or found no open pair (no graph
+// with a cycle is consistent).
+func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Result) {
+	start := time.Now()
 	// The analysis has its own step bound: its steps are cheap (no model check), and
 	// at three CPUs it needs millions, which a budget sized for the explorer lacks.
 	open, c, res := openPairs(p, lo, Options{MaxSteps: openPairSteps, Timeout: opts.Timeout, Context: opts.Context})
 	if res.Reason != Exhausted || len(open) == 0 {
-		return res
+		return nil, res
 	}
 	blind := blindLocations(p)
 	// Each speculated read is tried with every value of its location's domain, so the
@@ -75,7 +97,7 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 		case c.stopped && c.reason != StepBudget:
 			res.Reason, res.Stats = c.reason, c.stats
 			res.Elapsed = time.Since(start)
-			return res
+			return nil, res
 		case c.stopped:
 			c.domain = cheap
 		default:
@@ -102,16 +124,7 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	} else {
 		sp.nw = newNarrowing(p, open, c.flows, blind)
 	}
-	o := opts
-	if o.Timeout > 0 {
-		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
-			res.Reason = TimedOut
-			return res
-		}
-	}
-	r := runGraphExplorer(p, m, o, visit, sp)
-	r.Elapsed = time.Since(start)
-	return r
+	return sp, res
 }
 
 // allBlind reports whether every location the reads of open pairs may access is blind.

@@ -57,6 +57,9 @@ type job struct {
 type checkFlags struct {
 	variant, mutant, model, only, dir, jsonOut *string
 	shard                                      *string
+	estimate                                   *bool
+	paths                                      *int
+	seed                                       *int64
 	jobs                                       *int
 	noMin, keepOrig, expect, quiet             *bool
 	config                                     func() (steering.Config, error)
@@ -91,6 +94,9 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	f.jsonOut = fs.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
 	f.shard = fs.text("shard", "", "explore only shard `I/N` of each run (0 <= I < N), a deterministic 1/N of its executions; "+
 		"'steercheck merge' combines the N --json reports into the whole run's verdicts (default: the whole run)")
+	f.estimate = fs.Bool("estimate", false, "do not check: estimate each run's executions and time from random paths of its exploration tree (Knuth's estimator), with the standard error")
+	f.paths = fs.intRange("paths", 1000, 1, 1_000_000, "`N` random paths per run for --estimate (default: 1000)")
+	f.seed = fs.count("seed", 1, "`SEED` of --estimate's random paths: the same seed, the same estimate (default: 1)")
 	return func(pos []string) int {
 		if len(pos) > 0 {
 			return e.fail("check takes no arguments (got %q; run 'steercheck check --help')", pos[0])
@@ -153,6 +159,12 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		if _, err := steering.Build(j.variant, j.mutant, cfg); err != nil {
 			return e.fail("%v", err)
 		}
+	}
+	if *f.estimate {
+		if *f.expect || shard.Count > 1 {
+			return e.fail("--estimate runs no check: it cannot be combined with --expect or --shard")
+		}
+		return runEstimates(e, jobs, cfg, *f.jobs, *f.paths, *f.seed)
 	}
 	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"fmt"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/steering"
+)
+
+// runEstimates is check --estimate: for each run, Knuth's estimate of its executions
+// and time (model.EstimateExploration) instead of the run itself. It prints a table
+// and exits 0, or 2 when a run cannot be built.
+func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, seed int64) int {
+	ests := make([]model.Estimate, len(jobs))
+	errs := make([]error, len(jobs))
+	var mu sync.Mutex
+	runJobs(e.ctx, jobs, workers, func(i int, j *job) {
+		sc, err := steering.Build(j.variant, j.mutant, cfg)
+		var m model.Consistency
+		if err == nil {
+			m, err = barriers.New(j.model)
+		}
+		var est model.Estimate
+		if err == nil {
+			est = model.EstimateExploration(sc.Program, m, model.Options{Context: e.ctx}, paths, seed)
+		}
+		mu.Lock()
+		ests[i], errs[i] = est, err
+		mu.Unlock()
+	})
+	if e.ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "steercheck check: interrupted")
+		return ExitInterrupt
+	}
+	fmt.Fprintf(e.stdout, "configuration: %s\nestimates from %d random paths per run (seed %d): executions ± standard error, and time\n\n", cfg, paths, seed)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tEST. EXECUTIONS\t± S.E.\tEST. TIME\tSAMPLING TIME")
+	code := ExitHolds
+	for i, j := range jobs {
+		mut := j.mutant
+		if mut == "" {
+			mut = "-"
+		}
+		if errs[i] != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\n", j.variant, mut, j.model)
+			code = ExitUsage
+			continue
+		}
+		est := ests[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.variant, mut, j.model, roundCount(est.Executions), roundCount(est.ExecutionsErr),
+			roundSeconds(est.Seconds), est.Elapsed.Round(time.Millisecond))
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout, "\nAn estimate, not a verdict: the tree is sampled, not explored. A run that stops at its first violation ends sooner.")
+	return code
+}
+
+// roundCount prints an estimate with three significant digits.
+func roundCount(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.3gM", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.3gk", v/1e3)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+// roundSeconds prints an estimated duration coarsely.
+func roundSeconds(s float64) string {
+	if s > 1e6 {
+		return fmt.Sprintf("%.2g days", s/86400)
+	}
+	d := time.Duration(s * float64(time.Second))
+	switch {
+	case d >= time.Hour:
+		return d.Round(time.Minute).String()
+	case d >= time.Minute:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
