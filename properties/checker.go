@@ -26,6 +26,7 @@ type Checker struct {
 	// linUnknown counts executions whose porcupine P1 check timed out: a run with
 	// any cannot report P1 as holding.
 	linUnknown int64
+	seen       []bool // ringAccounting's scratch
 	// Porcupine runs the porcupine form of P1 on every execution (the default); the
 	// direct form alone is allocation-free and is what benchmarks of the checker's
 	// own cost turn it off for.
@@ -109,7 +110,9 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		// it has none of a weak model's own order, so under one (RelModel) the direct
 		// form alone judges P1.
 		lin := linearize.Result{Verdict: linearize.Holds}
-		porc := c.Porcupine && c.o.rel != RelModel
+		// Requests blk-mq steered make no per-target promise; porcupine's stream holds
+		// every request, so it judges executions without them only.
+		porc := c.Porcupine && c.o.rel != RelModel && !c.f.blkmq
 		if porc {
 			lin = linearize.CheckFIFO(c.sc, g, LinearizeTimeout)
 		}
