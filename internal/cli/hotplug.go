@@ -33,7 +33,7 @@ var hotplugOnlyFlags = []string{"topology", "spread", "hotplug", "unreachable", 
 // function, called after parsing, builds the configuration from hotplug.DefaultConfig
 // (the 2018 layout) and the flags that were set.
 func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
-	topology := fs.String("topology", "", `hotplug variants: affinity topology (default "cpus=8 present=0-3", the 2018 box)`)
+	topology := fs.String("topology", "", `hotplug variants: affinity topology (default "`+hotplug.Topology2018+`", the 2018 box of b5b6e8c8d3b4)`)
 	spread := fs.String("spread", "", "hotplug variants: affinity spreading of the queue masks: 4.16 (default), 4.17 or current")
 	steps := fs.String("hotplug", "", `hotplug variants: hotplug steps in order, e.g. "-1,+1" (offline CPU 1, then online)`)
 	unreachable := fs.String("unreachable", "", "hotplug variants: comma-separated CPUs no interrupt can reach")
