@@ -25,14 +25,19 @@ type Repairs struct {
 	// this still breaks a property no set of menu edits repairs the variant
 	// (monotonicity), and the violation left says what remains.
 	Strongest Outcome
-	// FromParent is true when the edits that repaired the stronger parent model were
-	// tried first and one of them repairs this model too.
-	FromParent bool
-	Tried      int      // single edits tried
-	Found      []Repair // single edits that repair, or else pairs
-	PairsTried int      // pairs tried (only when no single edit repairs)
-	PairsCut   bool     // the pair search stopped at MaxPairChecks
-	Unknown    int      // candidates whose exploration ran out of budget
+	// FromParent is true when the repairs of the stronger parent model were tried
+	// first; ParentOnly when the search stopped there (one of them repairs this model,
+	// or the parent's search was complete, so no other set can).
+	FromParent, ParentOnly bool
+	ParentCut              bool     // the parent's own search was cut: other sets may repair this model
+	Tried                  int      // single edits tried
+	Found                  []Repair // single edits that repair, or else pairs
+	PairsTried             int      // pairs tried (only when no single edit repairs)
+	PairsCut               bool     // the pair search stopped at MaxPairChecks
+	// Necessary are the edits every repair holds: without one of them the strongest
+	// code breaks a property (found before the pairs are tried).
+	Necessary []ablation.Edit
+	Unknown   int // candidates whose exploration ran out of budget
 }
 
 // MaxPairChecks bounds the pairs tried per variant and model.
@@ -102,10 +107,11 @@ func repairs(o Outcome) (ok, exact bool) {
 //
 //  1. the strongest submitting code (Repairs.Strongest); if even that breaks a
 //     property, no repair exists in the menu and the search stops there;
-//  2. single edits: those that repaired the stronger parent model first, then, if
-//     none of them does, every edit of the menu under this model itself;
-//  3. if no single edit repairs, every pair of strongMenu edits (up to
-//     MaxPairChecks).
+//  2. the repairs of the stronger parent model (any set repairing this model repairs
+//     the parent); if one works, or the parent's search was complete, that is all;
+//     otherwise every single edit of the menu under this model itself;
+//  3. if no single edit repairs, the pairs of strongMenu edits that hold every
+//     necessary edit (tryPairs), up to MaxPairChecks.
 func FindRepairs(t *Table, b Budget) ([]Repairs, error) {
 	p := t.Subject.Program()
 	full := Menu(p)
@@ -127,21 +133,30 @@ func FindRepairs(t *Table, b Budget) ([]Repairs, error) {
 			out = append(out, rs)
 			continue
 		}
-		var parent []ablation.Edit
+		// A set that repairs m repairs its stronger parent too, so the parent's
+		// repairs are tried first; when the parent's search was complete they are
+		// the only candidates.
+		var parentSets [][]ablation.Edit
+		parentComplete := false
 		for _, prev := range out {
 			if prev.Model == stronger[m] {
+				parentComplete = !prev.PairsCut && prev.Unknown == 0
 				for _, r := range prev.Found {
-					if len(r.Edits) == 1 {
-						parent = append(parent, r.Edits[0])
-					}
+					parentSets = append(parentSets, r.Edits)
 				}
 			}
 		}
-		if len(parent) > 0 {
-			if err := rs.trySingles(t, m, b, parent); err != nil {
+		if len(parentSets) > 0 {
+			rs.Tried += len(parentSets)
+			if err := rs.tryAll(t, m, b, parentSets); err != nil {
 				return nil, err
 			}
-			rs.FromParent = len(rs.Found) > 0
+			rs.FromParent = true
+			if len(rs.Found) > 0 || parentComplete {
+				rs.ParentOnly, rs.ParentCut = true, !parentComplete
+				out = append(out, rs)
+				continue
+			}
 		}
 		if len(rs.Found) == 0 {
 			if err := rs.trySingles(t, m, b, full); err != nil {
@@ -171,20 +186,64 @@ func (rs *Repairs) trySingles(t *Table, m string, b Budget, menu []ablation.Edit
 	return rs.tryAll(t, m, b, sets)
 }
 
-// tryPairs checks every pair of menu edits under m, up to MaxPairChecks.
+// tryPairs checks the pairs of menu edits under m that can repair it, up to
+// MaxPairChecks. An edit without which the strongest code (all of menu) breaks is in
+// every repair (monotonicity: a repair without it is weaker than that code), so when
+// such necessary edits exist only the pairs holding them are tried; with three or
+// more, no pair can repair.
 func (rs *Repairs) tryPairs(t *Table, m string, b Budget, menu []ablation.Edit) error {
+	necessary, err := rs.necessary(t, m, b, menu)
+	if err != nil {
+		return err
+	}
 	var sets [][]ablation.Edit
-	for i := range menu {
-		for k := i + 1; k < len(menu); k++ {
-			if len(sets) == MaxPairChecks {
-				rs.PairsCut = true
-				break
+	switch len(necessary) {
+	case 0:
+		for i := range menu {
+			for k := i + 1; k < len(menu) && len(sets) < MaxPairChecks; k++ {
+				sets = append(sets, []ablation.Edit{menu[i], menu[k]})
 			}
-			sets = append(sets, []ablation.Edit{menu[i], menu[k]})
 		}
+		rs.PairsCut = len(sets) < len(menu)*(len(menu)-1)/2
+	case 1:
+		for i := range menu {
+			if i != necessary[0] {
+				sets = append(sets, []ablation.Edit{menu[necessary[0]], menu[i]})
+			}
+		}
+	case 2:
+		sets = append(sets, []ablation.Edit{menu[necessary[0]], menu[necessary[1]]})
 	}
 	rs.PairsTried = len(sets)
 	return rs.tryAll(t, m, b, sets)
+}
+
+// necessary lists the indices of the menu edits without which the strongest code
+// (every edit of menu) breaks a property under m, and records them in rs.Necessary.
+func (rs *Repairs) necessary(t *Table, m string, b Budget, menu []ablation.Edit) ([]int, error) {
+	outs := make([]Outcome, len(menu))
+	errs := make([]error, len(menu))
+	var cs []check
+	for i := range menu {
+		var without []ablation.Edit
+		for k, e := range menu {
+			if k != i {
+				without = append(without, e)
+			}
+		}
+		cs = append(cs, check{without, m, &outs[i], &errs[i]})
+	}
+	if err := t.Subject.runAll(cs, b); err != nil {
+		return nil, err
+	}
+	var out []int
+	for i, o := range outs {
+		if o.Verdict == Violated {
+			out = append(out, i)
+			rs.Necessary = append(rs.Necessary, menu[i])
+		}
+	}
+	return out, nil
 }
 
 // tryAll checks every edit set under m and appends the repairs, in the order given.

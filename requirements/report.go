@@ -156,7 +156,7 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 
 // writeRepairs renders the repairs of every model whose baseline breaks a property.
 func writeRepairs(b *bytes.Buffer, all []Repairs) {
-	b.WriteString("\n### Repairs\n\nThe smallest sets of added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, a load made acquire, a store made release) that make the variant keep every property, searched under each model itself: first the strongest submitting code the menu can make (smp_mb after every site, every access acquire or release), which bounds every repair; then each single edit (those that repaired the stronger model first); then, when no single edit does, every pair of smp_mb and acquire/release edits (weaker fences at the same sites repair only if these do).\n\n")
+	b.WriteString("\n### Repairs\n\nThe smallest sets of added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, a load made acquire, a store made release) that make the variant keep every property, searched under each model itself: first the strongest submitting code the menu can make (smp_mb after every site, every access acquire or release), which bounds every repair; then the repairs of the stronger model (tso for lkmm and armv8, lkmm for lkmm-alpha), which are the only candidates when its search was complete, since a set that repairs a model repairs its stronger one too; then each single edit; then, when no single edit does, the edits every repair must hold (those without which the strongest code breaks) and the pairs of smp_mb and acquire/release edits that hold them (weaker fences at the same sites repair only if these do).\n\n")
 	for _, rs := range all {
 		fmt.Fprintf(b, "- %s (breaks %s): ", rs.Model, rs.Broken)
 		if ok, _ := repairs(rs.Strongest); !ok {
@@ -170,6 +170,9 @@ func writeRepairs(b *bytes.Buffer, all []Repairs) {
 			continue
 		}
 		fmt.Fprintf(b, "%d single edits tried", rs.Tried)
+		if len(rs.Necessary) > 0 {
+			fmt.Fprintf(b, "; every repair holds `%s` (without it the strongest code breaks a property)", strings.Join(ablation.Strings(rs.Necessary), "`, `"))
+		}
 		if rs.PairsTried > 0 {
 			fmt.Fprintf(b, ", %d pairs", rs.PairsTried)
 			if rs.PairsCut {
@@ -177,13 +180,21 @@ func writeRepairs(b *bytes.Buffer, all []Repairs) {
 			}
 		}
 		fmt.Fprintf(b, ", %d ran out of budget", rs.Unknown)
-		if rs.FromParent {
+		switch {
+		case rs.ParentOnly:
+			fmt.Fprintf(b, "; only the repairs of %s were tried (a set that repairs %s repairs %s too)", stronger[rs.Model], rs.Model, stronger[rs.Model])
+			if rs.ParentCut {
+				fmt.Fprintf(b, ", and %s's search was cut short, so other sets may repair it", stronger[rs.Model])
+			}
+		case rs.FromParent:
 			fmt.Fprintf(b, "; the repairs of %s were tried first", stronger[rs.Model])
 		}
 		if len(rs.Found) == 0 {
 			switch {
 			case rs.Unknown > 0:
 				b.WriteString(": none of those decided repairs it; the strongest submitting code does, so a larger set would.\n")
+			case len(rs.Necessary) > 2:
+				b.WriteString(": no single edit or pair repairs it, since every repair holds the edits above; the strongest submitting code does.\n")
 			default:
 				b.WriteString(": no single edit or pair repairs it; the strongest submitting code does, so a repair needs three edits or more.\n")
 			}
