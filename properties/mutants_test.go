@@ -133,6 +133,9 @@ func TestVariantVerdicts(t *testing.T) {
 		{"v4.x", "sc", remove, "holds", ""},
 	}
 	for _, c := range cases {
+		if testing.Short() && c.config.CPUs == 3 && (c.variant == "v3.19-seqcount" || c.variant == "v4.x") && c.model == "sc" && !c.config.KickFailure && !c.config.BlkMQ {
+			c.config = twoCPUs // 38k executions at three CPUs: the full run is not -short
+		}
 		t.Run(fmt.Sprintf("%s/%s/%s", c.variant, c.model, c.config), func(t *testing.T) {
 			t.Parallel()
 			sc, err := steering.Build(c.variant, "", c.config)
