@@ -31,12 +31,26 @@ type plainOrders struct {
 func (m *LKMM) plainCoherence(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) bool {
 	x := &m.x
 	a := &x.a
-	ext := a.minus(a.cross(s.M, s.M), x.intr)
-	preRace := a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
+	preRace := preRace(a, x, s)
 	wrRace, rwRace, wwRace := a.inter(preRace, x.rf), a.inter(preRace, x.fr), a.inter(preRace, x.co)
 	if wrRace.empty() && rwRace.empty() && wwRace.empty() {
 		return true
 	}
+	p := m.plainOrders(s, r, rb, rcuFence)
+	return !p.incoherent(wrRace, p.rwXbstarFrom) && !p.incoherent(rwRace, p.wrVisFrom) && !p.incoherent(wwRace, p.wwVisFrom)
+}
+
+// preRace is the .cat's pre-race: ext ∩ ((Plain × M) ∪ ((M \ IW) × Plain)), the
+// pairs of accesses of different threads of which one is plain.
+func preRace(a *algebra, x *execution, s *lkmmSets) *rel {
+	ext := a.minus(a.cross(s.M, s.M), x.intr)
+	return a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
+}
+
+// plainOrders gathers what rw-xbstar, wr-vis and ww-vis are built from.
+func (m *LKMM) plainOrders(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) *plainOrders {
+	x := &m.x
+	a := &x.a
 	p := &plainOrders{a: a, marked: s.Marked, fence: r.fence, strongFence: r.strongFence, rfe: r.rfe, rmwSeq: r.rmwSeq}
 	xb := a.union(r.hb, r.pb)
 	if rcuFence != nil {
@@ -52,21 +66,27 @@ func (m *LKMM) plainCoherence(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) bool 
 	p.postR = a.union(r.nonrwFence, a.restrict(notNoreturn, rmbFence, R4rmb))
 	p.preW = a.union(r.addr, p.fence)
 	p.preR = a.union(r.addr, r.nonrwFence, a.restrict(R4rmb, rmbFence, notNoreturn))
-	return !p.incoherent(wrRace, p.rwXbstarFrom) && !p.incoherent(rwRace, p.wrVisFrom) && !p.incoherent(wwRace, p.wwVisFrom)
+	return p
+}
+
+// eachPair calls f for every pair of r, in row order.
+func (p *plainOrders) eachPair(r *rel, f func(u, v int)) {
+	for u := 0; u < r.n; u++ {
+		row := r.row(u)
+		for v := nextMember(row, 0); v >= 0; v = nextMember(row, v+1) {
+			f(u, v)
+		}
+	}
 }
 
 // incoherent reports whether some pair (u, v) of race has u in reverse(v): the nodes
 // the order reverse names reaches from v.
 func (p *plainOrders) incoherent(race *rel, reverse func(v int) set) bool {
-	for u := 0; u < race.n; u++ {
-		row := race.row(u)
-		for v := nextMember(row, 0); v >= 0; v = nextMember(row, v+1) {
-			if reverse(v).has(u) {
-				return true
-			}
-		}
-	}
-	return false
+	found := false
+	p.eachPair(race, func(u, v int) {
+		found = found || reverse(v).has(u)
+	})
+	return found
 }
 
 // onMarked is s ∩ Marked, as the .cat's [Marked] step.

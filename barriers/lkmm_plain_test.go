@@ -112,7 +112,7 @@ func TestPlainCoherenceMatchesTheCat(t *testing.T) {
 			}
 			model.ExploreCandidates(p, anyGraph{}, model.Options{MaxExecutions: 2000}, func(g *model.ExecutionGraph) bool {
 				x := &lk.x
-				x.build(g, true)
+				x.build(g, cDeps)
 				s := lk.sets()
 				if s.Plain.empty() {
 					return true

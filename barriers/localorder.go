@@ -26,7 +26,7 @@ import "github.com/steercheck/steercheck/model"
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	x := &m.x
-	x.build(g, true)
+	x.build(g, cDeps)
 	a := &x.a
 	s := m.sets()
 	addr := x.addr
@@ -59,7 +59,7 @@ func (m *ARMv8) LocksOrderCriticalSections() bool { return true }
 func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	refuseUnsupported("armv8", m, g)
 	x := &m.x
-	x.build(g, true)
+	x.build(g, hwDeps)
 	return x.unorderedReadWrites(t, x.a.plus(m.localOrder(m.classes())))
 }
 

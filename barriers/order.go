@@ -87,7 +87,7 @@ func (x *execution) fillOrder(name string, r *rel, o *GlobalOrder) bool {
 // Order implements Ordered: po ∪ rf ∪ co ∪ fr.
 func (s *SC) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 	x := &s.x
-	x.build(g, false)
+	x.build(g, noDeps)
 	a := &x.a
 	return x.fillOrder("sc po∪rf∪co∪fr", a.union(x.po, x.rf, x.co, x.fr), o)
 }
@@ -96,14 +96,14 @@ func (s *SC) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 // happens-before (see TSO).
 func (m *TSO) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 	x := &m.x
-	x.build(g, false)
+	x.build(g, noDeps)
 	return x.fillOrder("tso ppo∪mfence∪implied∪rfe∪co∪fr", m.ghb(), o)
 }
 
 // Order implements Ordered: ob, the relation of the external axiom (see ARMv8).
 func (m *ARMv8) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 	x := &m.x
-	x.build(g, true)
+	x.build(g, hwDeps)
 	return x.fillOrder("armv8 ob", m.ob(), o)
 }
 
@@ -120,7 +120,7 @@ func (m *ARMv8) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 // Both relations are restricted to Marked accesses: plain accesses are in no order.
 func (m *LKMM) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 	x := &m.x
-	x.build(g, true)
+	x.build(g, cDeps)
 	a := &x.a
 	s := m.sets()
 	var r lkmmRels

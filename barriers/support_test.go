@@ -28,7 +28,7 @@ func TestFenceRelIsPoFencePo(t *testing.T) {
 	marked.Thread("P1", "cpu").WriteOnce(y0, 1)
 	for _, p := range append(tablePrograms(), marked) {
 		model.ExploreCandidates(p, anyGraph{}, model.Options{MaxExecutions: 50}, func(g *model.ExecutionGraph) bool {
-			x.build(g, true)
+			x.build(g, cDeps)
 			for _, k := range kinds {
 				s := x.fences(k)
 				want := x.a.seq(x.po, x.a.id(s), x.po)

@@ -222,17 +222,25 @@ func writeExpr(b *strings.Builder, e Expr, prec int) {
 	}
 }
 
-// FormatProp renders a proposition of a condition.
+// FormatProp renders a proposition of a condition as a test file writes it.
 func FormatProp(p Prop) string {
 	var b strings.Builder
-	writeProp(&b, p, 0)
+	writeProp(&b, p, 0, false)
+	return b.String()
+}
+
+// HerdProp renders a proposition as herd7 prints it on its Condition line: shared
+// locations in brackets ("[x]=1"), registers as they are ("0:r0=1").
+func HerdProp(p Prop) string {
+	var b strings.Builder
+	writeProp(&b, p, 0, true)
 	return b.String()
 }
 
 // propPrec: \/ is 1, /\ is 2, => is 3, ~ and atoms are 4.
 var propPrec = map[PropOp]int{PropOr: 1, PropAnd: 2, PropImplies: 3}
 
-func writeProp(b *strings.Builder, p Prop, prec int) {
+func writeProp(b *strings.Builder, p Prop, prec int, herd bool) {
 	switch p := p.(type) {
 	case *BoolProp:
 		b.WriteString(strconv.FormatBool(p.Value))
@@ -242,13 +250,13 @@ func writeProp(b *strings.Builder, p Prop, prec int) {
 			op = "!="
 		}
 		loc := p.Loc.String()
-		if loc == "true" || loc == "false" || loc == "not" {
-			loc = "[" + loc + "]" // a location, not the keyword
+		if loc == "true" || loc == "false" || loc == "not" || (herd && !p.Loc.IsReg()) {
+			loc = "[" + loc + "]" // a location, not the keyword; herd7 brackets every one
 		}
 		b.WriteString(loc + op + formatValue(p.Value, true))
 	case *NotProp:
 		b.WriteString("~")
-		writeProp(b, p.X, 4)
+		writeProp(b, p.X, 4, herd)
 	case *BinaryProp:
 		q := propPrec[p.Op]
 		// Only the parentheses precedence needs (herd binds => tighter
@@ -262,9 +270,9 @@ func writeProp(b *strings.Builder, p Prop, prec int) {
 		if p.Op == PropImplies {
 			left, right = q+1, q
 		}
-		writeProp(b, p.X, left)
+		writeProp(b, p.X, left, herd)
 		b.WriteString(" " + string(p.Op) + " ")
-		writeProp(b, p.Y, right)
+		writeProp(b, p.Y, right, herd)
 		if paren {
 			b.WriteString(")")
 		}

@@ -32,7 +32,7 @@ type Result struct {
 	Test     string
 	Model    string
 	Quant    Quantifier
-	Cond     string // the final condition as herd7 prints it: "exists (0:r0=1 /\ x=2)"
+	Cond     string // the final condition as herd7 prints it: "exists (0:r0=1 /\ [x]=2)"
 	Observed []Loc  // the displayed locations, in the order a state prints them
 	States   []State
 	Positive int64 // executions satisfying the condition's proposition
@@ -40,8 +40,11 @@ type Result struct {
 	Filtered int64 // executions the filter removed
 	Blocked  int64 // executions in which a thread waits forever (deadlock): not counted
 	Faults   int64 // executions in which a thread dereferenced a non-address: not counted
-	Stats    model.Stats
-	Reason   model.StopReason
+	// Flags are the model's flags (herd7's "Flag data-race") that some counted
+	// execution raised, in alphabetical order; only lkmm and lkmm-alpha have flags.
+	Flags  []string
+	Stats  model.Stats
+	Reason model.StopReason
 }
 
 // State is one distinct final state, restricted to the displayed locations.
@@ -113,11 +116,14 @@ func (p *Program) Run(modelName string, opts model.Options) (*Result, error) {
 	if err := barriers.Supports(m, p.Prog); err != nil {
 		return nil, p.unsupportedByModel(modelName, err)
 	}
-	r := &Result{Test: p.Test.Name, Model: modelName, Observed: p.Observed, Cond: "exists (true)"}
+	r := &Result{Test: p.Test.Name, Model: modelName, Observed: p.Observed, Quant: Forall, Cond: "forall (true)"}
 	if c := p.Test.Cond; c != nil {
 		r.Quant = c.Quant
-		r.Cond = fmt.Sprintf("%s (%s)", c.Quant, FormatProp(c.Prop))
+		r.Cond = fmt.Sprintf("%s (%s)", c.Quant, HerdProp(c.Prop))
 	}
+	flagger, _ := m.(barriers.Flagger)
+	flags := map[string]bool{}
+	lockObserved := p.observedLocks()
 	vals := make([]model.Value, len(p.slots))
 	index := map[string]int{}
 	var key []byte
@@ -159,8 +165,20 @@ func (p *Program) Run(modelName string, opts model.Options) (*Result, error) {
 			r.States = append(r.States, st)
 		}
 		r.States[i].Count++
+		if flagger != nil {
+			for _, f := range flagger.Flags(g) {
+				flags[f] = true
+			}
+			if lockFinal(g, lockObserved) {
+				flags["lock-final"] = true
+			}
+		}
 		return true
 	})
+	for f := range flags {
+		r.Flags = append(r.Flags, f)
+	}
+	sort.Strings(r.Flags)
 	r.Stats, r.Reason = res.Stats, res.Reason
 	p.finishStates(r)
 	return r, nil
@@ -181,7 +199,11 @@ func (p *Program) finishStates(r *Result) {
 	for i := range r.States {
 		var b strings.Builder
 		for j, l := range r.Observed {
-			fmt.Fprintf(&b, "%s=%s; ", l, p.FormatValue(r.States[i].Values[j]))
+			name := l.String()
+			if !l.IsReg() {
+				name = "[" + name + "]"
+			}
+			fmt.Fprintf(&b, "%s=%s; ", name, p.FormatValue(r.States[i].Values[j]))
 		}
 		r.States[i].Text = strings.TrimSuffix(b.String(), " ")
 	}
@@ -231,10 +253,59 @@ func FormatHerd(r *Result) string {
 		pos, neg = neg, pos
 	}
 	fmt.Fprintf(&b, "Witnesses\nPositive: %d Negative: %d\n", pos, neg)
+	for _, f := range r.Flags {
+		fmt.Fprintf(&b, "Flag %s\n", f)
+	}
 	fmt.Fprintf(&b, "Condition %s\n", r.Cond)
 	fmt.Fprintf(&b, "Observation %s %s %d %d\n", r.Test, r.Observation(), r.Positive, r.Negative)
 	if !r.Complete() {
 		fmt.Fprintf(&b, "Incomplete %s: %s, %d executions cut by a loop bound\n", r.Test, r.Reason, r.Stats.OutOfBound)
 	}
 	return b.String()
+}
+
+// observedLocks lists the shared locations herd7 reports in the final state (the
+// displayed ones): lock.cat's lock-final flag ([FW] ; loc ; [ALL-LOCKS], FW being the
+// final writes of the locations the final state shows) is raised by an execution with
+// a lock or SRCU event on one of them.
+func (p *Program) observedLocks() []model.LocID {
+	var out []model.LocID
+	for _, l := range p.Observed {
+		if l.IsReg() {
+			continue
+		}
+		if i, ok := p.locIndex[l.Name]; ok {
+			out = append(out, p.Mem.Base+model.LocID(i))
+		}
+	}
+	return out
+}
+
+// allLocks are the annotations of lock.cat's ALL-LOCKS events that are accesses:
+// spin_lock, spin_trylock and spin_unlock (LKR, LKW, UL, LF), spin_is_locked (RL, RU),
+// srcu_read_lock and srcu_read_unlock (Srcu-lock, Srcu-unlock). synchronize_srcu
+// (Sync-srcu) is the one that is a fence.
+const allLocks = model.AnnLock | model.AnnUnlock | model.AnnIsLocked | model.AnnSrcuLock | model.AnnSrcuUnlock
+
+// lockFinal reports whether g has an ALL-LOCKS event on one of locs.
+func lockFinal(g *model.ExecutionGraph, locs []model.LocID) bool {
+	if len(locs) == 0 {
+		return false
+	}
+	for t := range g.Threads {
+		for i := range g.Threads[t].Events {
+			e := &g.Threads[t].Events[i]
+			lockEvent := e.Ann&allLocks != 0 && (e.Kind == model.KindRead || e.Kind == model.KindWrite) ||
+				e.Kind == model.KindFence && e.Fence == model.FenceSyncSrcu
+			if !lockEvent {
+				continue
+			}
+			for _, l := range locs {
+				if e.Loc == l {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -27,7 +27,17 @@ type ThreadState struct {
 	rmwOld     Value
 	Regs       []Value
 	Deps       []DepSet
-	Ctrl       DepSet
+	Ctrl       DepSet // the reads the enclosing ifs tested (part of Event.Ctrl)
+	CtrlLoop   DepSet // the reads every earlier loop exit tested (part of Event.Ctrl)
+	CtrlAll    DepSet // the reads every earlier branch tested (Event.CtrlAll)
+	scopes     []ctrlScope
+}
+
+// ctrlScope is an if statement (or unrolled loop) the thread is inside: where it ends
+// and the control dependency in force before it began.
+type ctrlScope struct {
+	join  int32
+	outer DepSet
 }
 
 func (st *ThreadState) reset(t *Thread) {
@@ -42,14 +52,16 @@ func (st *ThreadState) reset(t *Thread) {
 		st.Regs[i] = 0
 		st.Deps[i] = DepSet{}
 	}
-	st.Ctrl = DepSet{}
+	st.Ctrl, st.CtrlLoop, st.CtrlAll = DepSet{}, DepSet{}, DepSet{}
+	st.scopes = st.scopes[:0]
 }
 
 func (st *ThreadState) copyFrom(o *ThreadState) {
-	regs, deps := st.Regs[:0], st.Deps[:0]
+	regs, deps, scopes := st.Regs[:0], st.Deps[:0], st.scopes[:0]
 	*st = *o
 	st.Regs = append(regs, o.Regs...)
 	st.Deps = append(deps, o.Deps...)
+	st.scopes = append(scopes, o.scopes...)
 }
 
 // proposal is the next event a thread wants to perform.
@@ -80,13 +92,18 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.Status = Done
 			return false
 		}
+		for n := len(st.scopes); n > 0 && st.PC >= st.scopes[n-1].join; n-- {
+			st.Ctrl = st.scopes[n-1].outer
+			st.scopes = st.scopes[:n-1]
+		}
 		in := &t.Code[st.PC]
 		if st.NEvents >= MaxThreadEvents {
 			st.Status = OutOfBound
 			return false
 		}
 		ev := &p.ev
-		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, InAwait: st.AwaitStart >= 0}
+		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, CtrlAll: st.CtrlAll, InAwait: st.AwaitStart >= 0}
+		ev.Ctrl.Union(st.CtrlLoop)
 		switch in.Op {
 		case OpAssign:
 			st.Regs[in.Dst] = in.Val.eval(st.Regs)
@@ -96,7 +113,14 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpBranchFalse:
-			in.Cond.deps(st.Deps, &st.Ctrl)
+			switch {
+			case in.Loop:
+				in.Cond.deps(st.Deps, &st.CtrlLoop)
+			case int(st.PC)+1 < in.Join:
+				st.scopes = append(st.scopes, ctrlScope{join: int32(in.Join), outer: st.Ctrl})
+				in.Cond.deps(st.Deps, &st.Ctrl)
+			}
+			in.Cond.deps(st.Deps, &st.CtrlAll)
 			if in.Cond.eval(st.Regs) == 0 {
 				st.PC = int32(in.Target)
 			} else {
@@ -112,7 +136,8 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpAwaitCheck:
-			in.Cond.deps(st.Deps, &st.Ctrl)
+			in.Cond.deps(st.Deps, &st.CtrlLoop)
+			in.Cond.deps(st.Deps, &st.CtrlAll)
 			if in.Cond.eval(st.Regs) == 0 {
 				st.Status = Blocked
 				return false
@@ -176,6 +201,9 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			ev.Data.Add(int(st.NEvents - 1)) // the value written depends on the read half
 		case OpFence:
 			ev.Kind, ev.Fence = KindFence, in.Fence
+			if in.Fence.HasLoc() && !t.locOf(st, in, ev) {
+				return false
+			}
 		case OpMark:
 			ev.Kind, ev.Marker = KindMarker, in.Marker
 			for i, a := range in.Args {

@@ -15,8 +15,11 @@ import (
 // the RMW operation, and the data and control dependencies on earlier reads of the
 // thread. Data dependencies are written as "v + (r - r)": the value the execution
 // wrote, still computed from the registers it depended on. Control dependencies are
-// an "if (r == v)" around the rest of the thread, which is what the interpreter does
-// too: every event after a branch depends on the reads its condition used. What is
+// an "if (r == v) { … }" around the events the original branch enclosed
+// (Event.Ctrl), closed where they stop carrying it, so both herd7's C reading (up to
+// the join) and the hardware's (every later event, Event.CtrlAll) are what they were;
+// a dependency only the hardware sees (a branch whose blocks held no event, a
+// spin-wait's exit) is an "if (r == v) { }" with nothing inside. What is
 // lost: address dependencies (the location is a constant now; Pattern.Lost names
 // each one), and which branch a spin-wait took before its final iteration (only the
 // final iteration is in an execution anyway). Markers are dropped.
@@ -68,7 +71,7 @@ func StraightLine(src *Program, name string, events [][]Event, final []Value, wr
 	b := &patternBuilder{src: src, out: NewProgram(name), locs: make([]Array, len(src.Locs)), used: make([]bool, len(src.Locs))}
 	for _, evs := range events {
 		for _, e := range evs {
-			if e.Kind == KindRead || e.Kind == KindWrite {
+			if e.HasLoc() {
 				b.used[e.Loc] = true
 			}
 		}
@@ -131,41 +134,69 @@ func (b *patternBuilder) thread(src *Thread, evs []Event) error {
 	if b.lock == nil {
 		b.lock = map[LocID]bool{}
 	}
-	return b.from(0, DepSet{})
+	var all DepSet
+	_, err := b.from(0, DepSet{}, &all)
+	return err
 }
 
-// from emits the events from index i on; ctrl is the control dependency the
-// enclosing ifs already carry.
-func (b *patternBuilder) from(i int, ctrl DepSet) error {
+// from emits the events from index i on, inside ifs that give them the control
+// dependency ctrl (as Event.Ctrl has it); all is what every if emitted so far gives
+// (as Event.CtrlAll has it). It returns the index of the first event that is not
+// inside those ifs (its Ctrl lacks part of ctrl), or len(evs).
+func (b *patternBuilder) from(i int, ctrl DepSet, all *DepSet) (int, error) {
 	for i < len(b.evs) {
 		e := &b.evs[i]
 		if e.Kind == KindMarker {
 			i++
 			continue
 		}
+		if !e.Ctrl.Contains(ctrl) {
+			return i, nil
+		}
+		hw := e.CtrlAll
+		hw.Minus(e.Ctrl)
+		if extra := b.newCtrl(hw, *all); len(extra) > 0 {
+			b.t.If(b.ctrlCond(extra), func() {})
+			addAll(all, extra)
+		}
 		if extra := b.newCtrl(e.Ctrl, ctrl); len(extra) > 0 {
-			var cond Expr
-			for _, r := range extra {
-				c := Bin(OpEq, b.regs[r], Const(b.regValue(r)))
-				if cond == nil {
-					cond = c
-				} else {
-					cond = Bin(OpLAnd, cond, c)
-				}
-			}
 			next := ctrl
-			next.Union(e.Ctrl)
+			addAll(&next, extra)
+			addAll(all, extra)
 			var err error
-			b.t.If(cond, func() { err = b.from(i, next) })
-			return err
+			b.t.If(b.ctrlCond(extra), func() { i, err = b.from(i, next, all) })
+			if err != nil {
+				return i, err
+			}
+			continue
 		}
 		n, err := b.event(i)
 		if err != nil {
-			return err
+			return i, err
 		}
 		i += n
 	}
-	return nil
+	return i, nil
+}
+
+// ctrlCond is the condition that the reads rs got the values they got.
+func (b *patternBuilder) ctrlCond(rs []int) Expr {
+	var cond Expr
+	for _, r := range rs {
+		c := Bin(OpEq, b.regs[r], Const(b.regValue(r)))
+		if cond == nil {
+			cond = c
+		} else {
+			cond = Bin(OpLAnd, cond, c)
+		}
+	}
+	return cond
+}
+
+func addAll(d *DepSet, rs []int) {
+	for _, r := range rs {
+		d.Add(r)
+	}
 }
 
 // newCtrl lists the reads in deps, not in have, that the pattern can test: those with
@@ -224,6 +255,9 @@ func (b *patternBuilder) event(i int) (int, error) {
 	at := b.locs[e.Loc]
 	pair := i+1 < len(b.evs) && b.evs[i+1].PC == e.PC && b.evs[i+1].Kind == KindWrite
 	switch {
+	case e.Kind == KindFence && e.Fence.HasLoc():
+		b.t.Site(in.Site).SynchronizeSrcu(at)
+		return 1, nil
 	case e.Kind == KindFence:
 		b.t.Site(in.Site).Fence(e.Fence)
 		return 1, nil
@@ -248,10 +282,10 @@ func (b *patternBuilder) event(i int) (int, error) {
 	case in.Op == OpRMW:
 		return b.rmw(i, in, at, pair)
 	case e.Kind == KindRead:
-		b.regs[i] = b.t.Named(b.regName()).Site(in.Site).Load(at, e.Ann&(AnnPlain|AnnOnce|AnnAcquire|AnnDeref))
+		b.regs[i] = b.t.Named(b.regName()).Site(in.Site).Load(at, e.Ann&(AnnPlain|AnnOnce|AnnAcquire|AnnDeref|AnnSrcuLock))
 		return 1, nil
 	case e.Kind == KindWrite:
-		b.t.Site(in.Site).Store(at, b.withData(e.Val, e.Data), e.Ann&(AnnPlain|AnnOnce|AnnRelease))
+		b.t.Site(in.Site).Store(at, b.withData(e.Val, e.Data), e.Ann&(AnnPlain|AnnOnce|AnnRelease|AnnSrcuUnlock))
 		return 1, nil
 	}
 	return 0, fmt.Errorf("event %d (%s at %d) has no straight-line form", i, e.Kind, e.PC)

@@ -10,7 +10,8 @@ import (
 // A consumer spins until a flag is set, then reads a slot whose index it read too:
 // the pattern of one execution is straight-line code, the spin-wait reduced to its
 // final read, the computed address to a constant (reported as lost), the control
-// dependency on the flag to an if around the rest of the thread.
+// dependency on the flag to an if around the rest of the thread: what follows a
+// spin-wait depends on its exit test under every model.
 func ExamplePatternOf() {
 	p := model.NewProgram("slot")
 	flag, idx, slot := p.Var("flag", 0), p.Var("idx", 0), p.ArrayOf("slot", 2, 0)

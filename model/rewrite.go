@@ -24,6 +24,7 @@ func (p *Program) Rewrite(name string, f func(t *Thread, pc int, in Instr) []Ins
 			for _, in := range repl[pc] {
 				if in.Op == OpBranchFalse || in.Op == OpJump {
 					in.Target = newIndex[in.Target]
+					in.Join = newIndex[in.Join]
 				}
 				t.Code = append(t.Code, in)
 			}

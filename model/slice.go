@@ -30,10 +30,8 @@ func (p *Program) Slice(name string, threads []int, cuts []int) *Program {
 				continue
 			}
 			if in.Op == OpBranchFalse || in.Op == OpJump {
-				if in.Target > end {
-					in.Target = end
-				}
-				in.Target = newIndex[in.Target]
+				in.Target = newIndex[min(in.Target, end)]
+				in.Join = newIndex[min(in.Join, end)]
 			}
 			t.Code = append(t.Code, in)
 		}

@@ -18,7 +18,8 @@ import (
 type Checker struct {
 	sc      *steering.Scenario
 	props   []Property
-	enabled [7]bool // by property number
+	enabled [12]bool   // by property number
+	races   raceFinder // the model's data races (P11), nil when it has none
 	f       facts
 	o       order
 	locks   lockOrder
@@ -31,6 +32,11 @@ type Checker struct {
 	// direct form alone is allocation-free and is what benchmarks of the checker's
 	// own cost turn it off for.
 	Porcupine bool
+	// RaceSite, when set, makes P11 report only races one of whose accesses an
+	// instruction of that site (model.Instr.Site) made: how `steercheck barriers` asks
+	// whether weakening that annotation alone creates a race, in a variant that may
+	// race elsewhere by design.
+	RaceSite string
 }
 
 // LinearizeTimeout bounds porcupine's check of one execution's P1 history.
@@ -64,6 +70,11 @@ func NewCheckerFor(sc *steering.Scenario, m model.Consistency, only []string) *C
 	c := NewChecker(sc, only)
 	if m == nil || m.Name() == "sc" {
 		return c
+	}
+	if _, ok := m.(raceFinder); ok && c.enabled[11] {
+		if fresh, err := barriers.New(m.Name()); err == nil {
+			c.races = fresh.(raceFinder)
+		}
 	}
 	if _, ok := m.(barriers.Ordered); !ok {
 		return c
@@ -100,7 +111,7 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		} else if (k == 1 || k == 2) && c.o.rel != RelSC {
 			msg += fmt.Sprintf(" [judged on %s: the execution is not sequentially consistent]", c.o.rel)
 		}
-		out = append(out, Violation{Property: all[k-1], Message: msg, Events: keep(evs)})
+		out = append(out, Violation{Property: all[propertyIndex(k)], Message: msg, Events: keep(evs)})
 	}
 	if c.enabled[1] {
 		// P1 is judged by porcupine (linearizability of each target's stream against a
@@ -147,6 +158,10 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		msg, evs := c.noHang(g)
 		add(6, msg, evs...)
 	}
+	if c.enabled[11] {
+		msg, evs := c.dataRaceFree(g)
+		add(11, msg, evs...)
+	}
 	return out
 }
 
@@ -168,22 +183,39 @@ func (c *Checker) rq(id int) string { return c.sc.DescribeRequest(id) }
 func (c *Checker) target(id int) int { return c.sc.Requests[id].Target }
 
 // Verify explores every execution of sc's program under m and checks each with the
-// selected properties, stopping at the first violation. The verdict is Holds only
-// when the exploration completed (no budget ran out, no loop bound was hit);
-// otherwise, without a violation, it is Unknown.
+// selected properties, stopping at the first violation of an ordering property
+// (P1–P6). A data race (P11) is kept and the search goes on: a variant that races by
+// design (a seqcount writer's plain increment) would otherwise hide every ordering
+// bug behind its first execution. The race is reported when nothing else breaks, and
+// alongside (Report.Race) when something does. The verdict is Holds only when the
+// exploration completed (no budget ran out, no loop bound was hit); otherwise,
+// without a violation, it is Unknown.
 func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only []string) Report {
-	c := NewCheckerFor(sc, m, only)
+	return VerifyWith(NewCheckerFor(sc, m, only), sc, m, opts)
+}
+
+// VerifyWith is Verify with a checker of the caller's (made by NewCheckerFor for sc
+// and m, with fields such as RaceSite set).
+func VerifyWith(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) Report {
 	var rep Report
+	var raceGraph *model.ExecutionGraph
 	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
-		vs := c.Check(g)
-		if len(vs) == 0 {
-			return true
+		for _, v := range c.Check(g) {
+			if v.Property.ID == "P11" {
+				if rep.Race == nil {
+					rep.Race, raceGraph = &v, g.Clone()
+				}
+				continue
+			}
+			rep.Violation = &v
+			rep.Graph = g.Clone()
+			return false
 		}
-		v := vs[0]
-		rep.Violation = &v
-		rep.Graph = g.Clone()
-		return false
+		return true
 	})
+	if rep.Violation == nil && rep.Race != nil {
+		rep.Violation, rep.Graph, rep.Race = rep.Race, raceGraph, nil
+	}
 	switch {
 	case rep.Violation != nil:
 		rep.Verdict = Violated

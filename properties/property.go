@@ -32,6 +32,20 @@ var all = []Property{
 	{"P6", "no-hang", "In every final state every accepted request has completed, every CPU has returned from queuecommand, and every thread " +
 		"is done or idle (a device or interrupt thread waiting for work); no thread crashed on a bad address, or touched a target after " +
 		"virtscsi_target_destroy freed it."},
+	{"P11", "data-race-free", "Under lkmm and lkmm-alpha, no execution has a data race (the kernel model's data-race flag): two accesses to one " +
+		"location by different CPUs, at least one a write and one plain, that nothing orders. LKMM gives a racy execution undefined behaviour, " +
+		"so a race is a finding of its own (fixed by marking an access, not by a barrier). The hardware models have no data races: P11 is " +
+		"judged under the kernel's models only."},
+}
+
+// propertyIndex is the index of property k ("Pk") in all.
+func propertyIndex(k int) int {
+	for i, p := range all {
+		if p.ID == fmt.Sprintf("P%d", k) {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("properties: no P%d", k))
 }
 
 // All lists the properties in order.
@@ -109,6 +123,9 @@ type Report struct {
 	Violation *Violation            // the first violation, when Violated
 	Graph     *model.ExecutionGraph // a clone of the violating execution
 	Result    model.Result
+	// Race is the first data race (P11) seen when Violation is about something
+	// else: a race does not stop the search for an ordering violation (see Verify).
+	Race *Violation
 }
 
 // Known reports whether s names a property (by ID or name).

@@ -17,8 +17,8 @@ func TestAllProperties(t *testing.T) {
 		names = append(names, p.Name)
 		assert.NotEmpty(t, p.Doc, p.ID)
 	}
-	assert.Equal(t, []string{"P1", "P2", "P3", "P4", "P5", "P6"}, ids)
-	assert.Equal(t, []string{"fifo-per-target", "one-queue", "accounting", "exactly-once", "deadlock-free", "no-hang"}, names)
+	assert.Equal(t, []string{"P1", "P2", "P3", "P4", "P5", "P6", "P11"}, ids)
+	assert.Equal(t, []string{"fifo-per-target", "one-queue", "accounting", "exactly-once", "deadlock-free", "no-hang", "data-race-free"}, names)
 }
 
 func TestLookupAndSelect(t *testing.T) {
@@ -33,7 +33,7 @@ func TestLookupAndSelect(t *testing.T) {
 
 	ps, err := properties.Select(nil)
 	require.NoError(t, err)
-	assert.Len(t, ps, 6)
+	assert.Len(t, ps, 7)
 	ps, err = properties.Select([]string{"P2", "exactly-once"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"P2", "P4"}, []string{ps[0].ID, ps[1].ID})

@@ -18,6 +18,7 @@ var Variants = []string{"single", "v2-2012", "v3.10", "v3.17", "v3.19-seqcount",
 // Analysis is everything the report says about one variant.
 type Analysis struct {
 	Table      *Table
+	Races      []RaceSummary // the variant's data races as written, under lkmm and lkmm-alpha
 	Sufficient []SufficientSets
 	Repairs    []Repairs
 	Answers    []Answer
@@ -49,6 +50,9 @@ func Analyse(variant string, models []string, b Budget, root string) (*Analysis,
 		}
 	}
 	an := &Analysis{Table: t}
+	if an.Races, err = s.BaselineRaces(models, b); err != nil {
+		return nil, err
+	}
 	if an.Sufficient, err = Sufficient(t, b); err != nil {
 		return nil, err
 	}
@@ -68,6 +72,9 @@ func cellText(c Cell) string {
 	switch c.Status {
 	case Required:
 		s := "**required**: " + o.Property
+		if o.Race {
+			s = "**required** (a data race, not a reordering): " + o.Property
+		}
 		if c.Witness != nil {
 			s += fmt.Sprintf(" ([trace](%s), [cpu view](%s))", c.Witness.Trace, c.Witness.Rendering)
 			if !c.Witness.Replays {
@@ -103,12 +110,20 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 	t := an.Table
 	s := t.Subject
 	fmt.Fprintf(b, "## %s\n\n", s.Variant)
+	fmt.Fprintf(b, "Reproduce: `steercheck barriers --variant %s` (witnesses under steercheck-traces/).\n\n", s.Variant)
 	fmt.Fprintf(b, "Configuration: %s.\n\n", s.Config())
-	b.WriteString("The variant as modelled:\n\n")
+	b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
 	for j, m := range t.Models {
 		fmt.Fprintf(b, "- %s: %s\n", m, baselineText(t.Baseline[j]))
 	}
 	b.WriteString("\n")
+	if len(an.Races) > 0 {
+		b.WriteString("Data races as written (P11, the kernel model's data-race flag):\n\n")
+		for _, r := range an.Races {
+			fmt.Fprintf(b, "- %s: %s\n", r.Model, raceText(r))
+		}
+		b.WriteString("\nAn annotation weakened to a plain access is \"required (a data race, not a reordering)\" when every ordering property still holds but the weakened access now races; one that races as written is not asked about.\n\n")
+	}
 	fmt.Fprintf(b, "| annotation | weakened | %s |\n|---|---|%s\n", strings.Join(t.Models, " | "),
 		strings.Repeat("---|", len(t.Models)))
 	for i, a := range t.Annotations {
@@ -412,4 +427,28 @@ func answer(t *Table, b Budget) ([]Answer, error) {
 		}}, nil
 	}
 	return nil, nil
+}
+
+// raceText says what the races of a variant as written are.
+func raceText(r RaceSummary) string {
+	qual := fmt.Sprintf("%d executions, complete", r.Executions)
+	if !r.Complete {
+		qual = fmt.Sprintf("%s after %d executions", r.Reason, r.Executions)
+	}
+	if len(r.Sites) == 0 {
+		if !r.Complete {
+			return "unknown: no race found (" + qual + ")"
+		}
+		return "none (" + qual + ")"
+	}
+	sites := make([]string, len(r.Sites))
+	for i, s := range r.Sites {
+		if s == "" {
+			s = "unnamed plain accesses"
+		} else {
+			s = "`" + s + "`"
+		}
+		sites[i] = s
+	}
+	return fmt.Sprintf("**races** on %s, through %s (%s); e.g. %s", strings.Join(r.Locations, ", "), strings.Join(sites, ", "), qual, r.Example)
 }

@@ -21,6 +21,7 @@ type Subject struct {
 	Variant string
 	steer   *steering.Scenario
 	hot     *hotplug.Scenario
+	races   baselineRaces
 }
 
 // SteeringConfig is the configuration steering variants are analysed at: two CPUs
@@ -142,6 +143,11 @@ type Outcome struct {
 	Elapsed    time.Duration
 	Reason     model.StopReason
 	Trace      *traces.Trace // the violating execution (not minimized)
+	// Race is set when the property broken is P11 data-race-free: weakening the
+	// annotation made a data race through it under the kernel's model, while every
+	// ordering property (P1–P6) still held. The annotation is needed because the code
+	// would race, not because something is reordered.
+	Race bool
 }
 
 // Note says why an outcome is unknown, or how much was explored.
@@ -191,20 +197,62 @@ func (s *Subject) Check(edits []ablation.Edit, modelName string, b Budget) (Outc
 	}
 	sc := *s.steer
 	sc.Program = p
-	rep := properties.Verify(&sc, m, opts, nil)
+	// The ordering properties first; then, when the edit weakens one annotation and
+	// the model has data races, whether that alone made one (see Outcome.Race).
+	o = s.steeringOutcome(properties.NewCheckerFor(&sc, m, properties.OrderingProperties()), &sc, m, opts, spelled)
+	site := weakenedSite(edits)
+	if o.Verdict != Holds || site == "" || !barriers.HasDataRaces(m) {
+		return o, nil
+	}
+	racy, sum, err := s.races.sites(s.steer, modelName, opts)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !sum.Complete {
+		// Which annotations race as written is not known: neither is whether this one
+		// starts to.
+		o.Verdict, o.Reason = Unknown, sum.Reason
+		return o, nil
+	}
+	if racy[site] {
+		return o, nil // the annotation races as written: weakening it adds nothing to say
+	}
+	chk := properties.NewCheckerFor(&sc, m, []string{"P11"})
+	chk.RaceSite = site
+	race := s.steeringOutcome(chk, &sc, m, opts, spelled)
+	race.Elapsed += o.Elapsed // the same executions, explored a second time
+	race.Race = race.Verdict == Violated
+	if race.Trace != nil {
+		race.Trace.RaceSite = site
+	}
+	return race, nil
+}
+
+// steeringOutcome verifies sc with chk under m and records the outcome.
+func (s *Subject) steeringOutcome(chk *properties.Checker, sc *steering.Scenario, m model.Consistency, opts model.Options, spelled []string) Outcome {
+	var o Outcome
+	rep := properties.VerifyWith(chk, sc, m, opts)
 	o.Executions, o.Elapsed, o.Reason = rep.Result.Executions, rep.Result.Elapsed, rep.Result.Reason
 	switch rep.Verdict {
 	case properties.Violated:
 		v := rep.Violation
 		o.Verdict, o.Property, o.Message = Violated, v.Property.ID+" "+v.Property.Name, v.Message
 		o.Trace = traces.FromExecution(traces.Header{Variant: s.Variant, Edits: spelled, Config: sc.Config,
-			Model: modelName, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, rep.Graph)
+			Model: m.Name(), Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, rep.Graph)
 	case properties.Holds:
 		o.Verdict = Holds
 	default:
 		o.Verdict = Unknown
 	}
-	return o, nil
+	return o
+}
+
+// weakenedSite is the site of edits when they weaken exactly one annotation, else "".
+func weakenedSite(edits []ablation.Edit) string {
+	if len(edits) != 1 || edits[0].Op != ablation.Weaken {
+		return ""
+	}
+	return edits[0].Site
 }
 
 // cyclesSkipped is the stop reason of a weak-model run that enumerated every

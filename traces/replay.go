@@ -101,7 +101,9 @@ func (tr *Trace) Replay() (*Replayed, error) {
 		return nil, err
 	}
 	r := &Replayed{Scenario: sc, Graph: g}
-	r.Violations = properties.NewCheckerFor(sc, m, nil).Check(g)
+	chk := properties.NewCheckerFor(sc, m, nil)
+	chk.RaceSite = tr.RaceSite
+	r.Violations = chk.Check(g)
 	r.Reproduced = violates(r.Violations, tr.Property)
 	return r, nil
 }

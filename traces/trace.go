@@ -37,13 +37,17 @@ type Trace struct {
 	Config Config   `json:"config"`
 	// Hotplug, when present, makes this a hotplug trace (see HotplugConfig); steering
 	// traces leave it out.
-	Hotplug   *HotplugConfig `json:"hotplug,omitempty"`
-	Model     string         `json:"model"`
-	Property  string         `json:"property"` // the property's ID, "P3"
-	Name      string         `json:"property_name"`
-	Message   string         `json:"message"`
-	Threads   []Thread       `json:"threads"`
-	Coherence []Coherence    `json:"coherence"`
+	Hotplug  *HotplugConfig `json:"hotplug,omitempty"`
+	Model    string         `json:"model"`
+	Property string         `json:"property"` // the property's ID, "P3"
+	Name     string         `json:"property_name"`
+	Message  string         `json:"message"`
+	// RaceSite, for a P11 witness of `steercheck barriers`, is the annotation site
+	// whose weakening made the race: replay and minimization judge only races
+	// through it (properties.Checker.RaceSite).
+	RaceSite  string      `json:"race_site,omitempty"`
+	Threads   []Thread    `json:"threads"`
+	Coherence []Coherence `json:"coherence"`
 }
 
 // Config is a steering.Config in the trace's own, stable spelling.
@@ -135,6 +139,7 @@ type Header struct {
 	Property        string // ID
 	PropertyName    string
 	Message         string
+	RaceSite        string // see Trace.RaceSite
 }
 
 // FromExecution records a complete execution graph of p as a trace.
@@ -142,7 +147,7 @@ func FromExecution(h Header, g *model.ExecutionGraph) *Trace {
 	p := g.Prog
 	tr := &Trace{Format: Format, Version: Version, Tool: "steercheck " + ToolVersion,
 		Variant: h.Variant, Mutant: h.Mutant, Edits: h.Edits, Config: ConfigOf(h.Config), Model: h.Model,
-		Property: h.Property, Name: h.PropertyName, Message: h.Message}
+		Property: h.Property, Name: h.PropertyName, Message: h.Message, RaceSite: h.RaceSite}
 	for t, th := range p.Threads {
 		out := Thread{Name: th.Name, Kind: th.Kind, Status: g.Status(t).String(), Events: []Event{}}
 		for i := range g.Threads[t].Events {
