@@ -70,6 +70,8 @@ func TestMutantsAreCaught(t *testing.T) {
 			continue
 		}
 		t.Run(m.Name, func(t *testing.T) {
+			assert.Equal(t, tc.equivalent != "", m.Equivalent != "", "steering's Equivalent and mutantTable disagree about %s", m.Name)
+			assert.Contains(t, m.Equivalent, tc.equivalent, "%s's Equivalent should name the test that shows it", m.Name)
 			if tc.equivalent != "" {
 				t.Skipf("equivalent to %s: see %s", m.Variant, tc.equivalent)
 			}

@@ -61,6 +61,10 @@ type Mutant struct {
 	// them on for the mutant whatever the configuration says (Scenario.Config records
 	// the configuration used), and ConfigFor shows what that is.
 	Needs []string
+	// Equivalent, for a mutant that changes no outcome, says why it is equivalent to
+	// its variant and names the test that shows it (docs/VERDICTS.md prints it);
+	// empty for a mutant some property catches.
+	Equivalent string
 }
 
 // ConfigFor is the configuration the mutant's scenario runs at when cfg is asked for:
@@ -127,12 +131,21 @@ var mutants = []Mutant{
 		Doc: "spin_lock/spin_unlock of tgt_lock removed from virtscsi_pick_vq: the increment-and-steer is no longer a critical section."},
 	{Name: MutSplitInc, Variant: "v3.10",
 		Doc: "`atomic_inc_return(&tgt->reqs) > 1` split into `atomic_inc(&tgt->reqs); atomic_read(&tgt->reqs) > 1`: the test may see " +
-			"other submitters' increments and completions' decrements, and the full barrier of atomic_inc_return is gone."},
+			"other submitters' increments and completions' decrements, and the full barrier of atomic_inc_return is gone.",
+		Equivalent: "inside tgt_lock no other submitter can increment reqs, so only a completion's decrement can fall between " +
+			"atomic_inc and atomic_read, and it retires a request counted before ours: `> 1` still means another request is " +
+			"outstanding, on req_vq, and the lock orders everything the decision reads and writes (steering/v3_10.go; " +
+			"properties.TestSplitIncIsEquivalent: the same verdicts with the window explored)"},
 	{Name: MutNoVqLock, Variant: "v3.17",
 		Doc: "spin_lock/spin_unlock of vq_lock removed from virtscsi_vq_done: virtqueue_get_buf/detach_buf race with virtqueue_add " +
 			"on num_free and the descriptor free list."},
 	{Name: MutNoSeqRetry, Variant: "v3.19-seqcount",
-		Doc: "virtscsi_pick_vq: the reader's `while (read_seqcount_retry(&tgt->tgt_seq, seq))` removed: req_vq is read once after read_seqcount_begin."},
+		Doc: "virtscsi_pick_vq: the reader's `while (read_seqcount_retry(&tgt->tgt_seq, seq))` removed: req_vq is read once after read_seqcount_begin.",
+		Equivalent: "a reader is counted by its fully ordered atomic_inc_return before read_seqcount_begin and a writer is only " +
+			"elected by an increment that finds reqs at zero, so a write section the retry could see began before the reader " +
+			"was counted, and its writer then keeps the old req_vq, the value read; the weak models' violations are the " +
+			"variant's own (steering/v3_19.go; properties.TestNoSeqcountRetryIsEquivalent: the same verdicts under sc, and " +
+			"under tso with and without the store-buffering repair)"},
 	{Name: MutNoReaderCheck, Variant: "v3.19-seqcount",
 		Doc: "virtscsi_pick_vq: the writer's `if (atomic_read(&tgt->reqs) > 1) { vq = tgt->req_vq; goto unlock; }` removed: " +
 			"a writer no longer keeps the old queue when a reader arrived after its increment."},

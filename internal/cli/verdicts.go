@@ -202,6 +202,11 @@ func writeVerdictTables(b *bytes.Buffer, prefix string, models []string, jobs []
 		fmt.Fprintf(b, "| `%s` (%s) | %s |\n", mu.Name, mu.Variant, strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(b, "\nReproduce: `%s --mutant all`\n\n", command)
+	for _, mu := range steering.Mutants() {
+		if mu.Equivalent != "" {
+			fmt.Fprintf(b, "`%s` is equivalent to %s, not missed: %s.\n\n", mu.Name, mu.Variant, mu.Equivalent)
+		}
+	}
 }
 
 // hotplugScenario is one CPU-hotplug scenario reported in docs/VERDICTS.md.
