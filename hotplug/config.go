@@ -31,8 +31,8 @@ func (s Step) String() string {
 
 // Config describes the machine, the device and what happens on it.
 type Config struct {
-	// Topology is an affinity topology spec, "cpus=8 present=0-3" for the 2018 box:
-	// possible, present and online CPUs and their NUMA nodes.
+	// Topology is an affinity topology spec (Topology2018 for the 2018 box): possible,
+	// present and online CPUs and their NUMA nodes.
 	Topology string
 	// Queues is the number of request virtqueues (one managed vector each).
 	Queues int
