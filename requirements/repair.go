@@ -26,14 +26,17 @@ type Repairs struct {
 	// (monotonicity), and the violation left says what remains.
 	Strongest Outcome
 	// FromParent is true when the repairs of the stronger parent model were tried
-	// first; ParentOnly when the search stopped there (one of them repairs this model,
-	// or the parent's search was complete, so no other set can).
-	FromParent, ParentOnly bool
-	ParentCut              bool     // the parent's own search was cut: other sets may repair this model
-	Tried                  int      // single edits tried
-	Found                  []Repair // single edits that repair, or else pairs
-	PairsTried             int      // pairs tried (only when no single edit repairs)
-	PairsCut               bool     // the pair search stopped at MaxPairChecks
+	// first; ParentOnly when the search stopped there because one of them repairs this
+	// model (a smaller set would repair the parent too). NoSingle is true when none
+	// did and the parent's single edits were all decided: a single edit repairing this
+	// model would have been one of the parent's repairs, so the singles are not tried
+	// again and the pairs are searched next.
+	FromParent, ParentOnly, NoSingle bool
+	ParentCut                        bool     // the parent's own search was cut (or its singles not all decided): other sets may repair this model
+	Tried                            int      // single edits tried
+	Found                            []Repair // single edits that repair, or else pairs
+	PairsTried                       int      // pairs tried (only when no single edit repairs)
+	PairsCut                         bool     // the pair search stopped at MaxPairChecks
 	// Necessary are the edits every repair holds: without one of them the strongest
 	// code breaks a property (found before the pairs are tried).
 	Necessary []ablation.Edit
@@ -108,10 +111,12 @@ func repairs(o Outcome) (ok, exact bool) {
 //  1. the strongest submitting code (Repairs.Strongest); if even that breaks a
 //     property, no repair exists in the menu and the search stops there;
 //  2. the repairs of the stronger parent model (any set repairing this model repairs
-//     the parent); if one works, or the parent's search was complete, that is all;
-//     otherwise every single edit of the menu under this model itself;
+//     the parent); if one works, that is all; otherwise every single edit of the menu
+//     under this model itself, unless the parent's singles were all decided (a single
+//     repairing this model would be one of the parent's repairs, none of which works);
 //  3. if no single edit repairs, the pairs of strongMenu edits that hold every
-//     necessary edit (tryPairs), up to MaxPairChecks.
+//     necessary edit (tryPairs), up to MaxPairChecks, those holding an edit of the
+//     parent's repairs first (every repair here holds a repair of the parent).
 func FindRepairs(t *Table, b Budget) ([]Repairs, error) {
 	p := t.Subject.Program()
 	full := Menu(p)
@@ -134,43 +139,76 @@ func FindRepairs(t *Table, b Budget) ([]Repairs, error) {
 			continue
 		}
 		// A set that repairs m repairs its stronger parent too, so the parent's
-		// repairs are tried first; when the parent's search was complete they are
-		// the only candidates.
+		// repairs are tried first: one that works is a smallest repair here too.
 		var parentSets [][]ablation.Edit
-		parentComplete := false
+		parentSinglesDecided, parentCut := false, false
 		for _, prev := range out {
 			if prev.Model == stronger[m] {
-				parentComplete = !prev.PairsCut && prev.Unknown == 0
+				parentSinglesDecided = !prev.ParentOnly && prev.Unknown == 0
+				parentCut = !parentSinglesDecided || prev.PairsCut || prev.ParentCut
 				for _, r := range prev.Found {
 					parentSets = append(parentSets, r.Edits)
 				}
 			}
 		}
 		if len(parentSets) > 0 {
-			rs.Tried += len(parentSets)
+			for _, es := range parentSets {
+				if len(es) == 1 {
+					rs.Tried++
+				} else {
+					rs.PairsTried++
+				}
+			}
 			if err := rs.tryAll(t, m, b, parentSets); err != nil {
 				return nil, err
 			}
 			rs.FromParent = true
-			if len(rs.Found) > 0 || parentComplete {
-				rs.ParentOnly, rs.ParentCut = true, !parentComplete
+			if len(rs.Found) > 0 {
+				rs.ParentOnly, rs.ParentCut = true, parentCut
 				out = append(out, rs)
 				continue
 			}
 		}
-		if len(rs.Found) == 0 {
-			if err := rs.trySingles(t, m, b, full); err != nil {
-				return nil, err
-			}
+		if parentSinglesDecided && len(parentSets) > 0 {
+			// Every single edit that repairs the parent was among parentSets (or
+			// none does, when the parent's repairs are pairs), and none repairs m.
+			rs.NoSingle = true
+		} else if err := rs.trySingles(t, m, b, full); err != nil {
+			return nil, err
 		}
 		if len(rs.Found) == 0 {
-			if err := rs.tryPairs(t, m, b, strongMenu(p)); err != nil {
+			if err := rs.tryPairs(t, m, b, preferring(strongMenu(p), parentSets)); err != nil {
 				return nil, err
 			}
 		}
 		out = append(out, rs)
 	}
 	return out, nil
+}
+
+// preferring reorders menu so that the edits of sets come first (in menu order), so
+// that tryPairs, which pairs each edit with the later ones, tries the pairs holding
+// one of them before the MaxPairChecks cut.
+func preferring(menu []ablation.Edit, sets [][]ablation.Edit) []ablation.Edit {
+	in := func(e ablation.Edit) bool {
+		for _, s := range sets {
+			for _, f := range s {
+				if f == e {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var first, rest []ablation.Edit
+	for _, e := range menu {
+		if in(e) {
+			first = append(first, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	return append(first, rest...)
 }
 
 // strongest is every edit of strongMenu at once.
@@ -214,7 +252,7 @@ func (rs *Repairs) tryPairs(t *Table, m string, b Budget, menu []ablation.Edit) 
 	case 2:
 		sets = append(sets, []ablation.Edit{menu[necessary[0]], menu[necessary[1]]})
 	}
-	rs.PairsTried = len(sets)
+	rs.PairsTried += len(sets)
 	return rs.tryAll(t, m, b, sets)
 }
 

@@ -171,7 +171,7 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 
 // writeRepairs renders the repairs of every model whose baseline breaks a property.
 func writeRepairs(b *bytes.Buffer, all []Repairs) {
-	b.WriteString("\n### Repairs\n\nThe smallest sets of added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, a load made acquire, a store made release) that make the variant keep every property, searched under each model itself: first the strongest submitting code the menu can make (smp_mb after every site, every access acquire or release), which bounds every repair; then the repairs of the stronger model (tso for lkmm and armv8, lkmm for lkmm-alpha), which are the only candidates when its search was complete, since a set that repairs a model repairs its stronger one too; then each single edit; then, when no single edit does, the edits every repair must hold (those without which the strongest code breaks) and the pairs of smp_mb and acquire/release edits that hold them (weaker fences at the same sites repair only if these do).\n\n")
+	b.WriteString("\n### Repairs\n\nThe smallest sets of added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, a load made acquire, a store made release) that make the variant keep every property, searched under each model itself: first the strongest submitting code the menu can make (smp_mb after every site, every access acquire or release), which bounds every repair; then the repairs of the stronger model (tso for lkmm and armv8, lkmm for lkmm-alpha), since a set that repairs a model repairs its stronger one too: one that works is a smallest repair here, and when none does, no single edit can repair (it would be one of the stronger model's repairs) once the stronger model's singles were all decided; otherwise each single edit; then, when no single edit does, the edits every repair must hold (those without which the strongest code breaks) and the pairs of smp_mb and acquire/release edits that hold them (weaker fences at the same sites repair only if these do).\n\n")
 	for _, rs := range all {
 		fmt.Fprintf(b, "- %s (breaks %s): ", rs.Model, rs.Broken)
 		if ok, _ := repairs(rs.Strongest); !ok {
@@ -201,6 +201,8 @@ func writeRepairs(b *bytes.Buffer, all []Repairs) {
 			if rs.ParentCut {
 				fmt.Fprintf(b, ", and %s's search was cut short, so other sets may repair it", stronger[rs.Model])
 			}
+		case rs.NoSingle:
+			fmt.Fprintf(b, "; the repairs of %s were tried first and none works, so no single edit can (it would repair %s too)", stronger[rs.Model], stronger[rs.Model])
 		case rs.FromParent:
 			fmt.Fprintf(b, "; the repairs of %s were tried first", stronger[rs.Model])
 		}

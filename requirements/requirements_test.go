@@ -134,6 +134,44 @@ func TestRepairsUnderTheModelItself(t *testing.T) {
 	assert.Zero(t, rs[0].PairsTried, "a single edit repairs it: no pair is tried")
 }
 
+// Under lkmm neither of tso's single repairs of v3.19-seqcount works; the search must
+// not stop there (a repair of lkmm-alpha, the weaker model, is a pair, and it repairs
+// lkmm too): no single edit can repair lkmm, so the pairs are searched, those holding
+// tso's edits first, and the pair with write_seqcount_end's increment made release is
+// found within MaxPairChecks.
+func TestRepairsGoPastTheStrongerModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 400 pair checks under lkmm (half a minute): make proptest runs it")
+	}
+	repro := "reproduce: go run ./cmd/steercheck barriers --variant v3.19-seqcount --model tso,lkmm"
+	s, err := NewSubject("v3.19-seqcount")
+	require.NoError(t, err)
+	tab, err := Ablate(s, []string{"tso", "lkmm"}, DefaultBudget)
+	require.NoError(t, err)
+	rs, err := FindRepairs(tab, DefaultBudget)
+	require.NoError(t, err)
+	require.Len(t, rs, 2, repro)
+	lk := rs[1]
+	require.Equal(t, "lkmm", lk.Model)
+	assert.True(t, lk.FromParent && lk.NoSingle && !lk.ParentOnly, repro)
+	var found []string
+	for _, r := range lk.Found {
+		found = append(found, strings.Join(ablation.Strings(r.Edits), " + "))
+	}
+	assert.Contains(t, found, "insert smp_mb after write_seqcount_begin:WRITE(sequence) + strengthen write_seqcount_end:WRITE(sequence)", repro)
+}
+
+// preferring puts the stronger model's edits first, keeping menu order otherwise.
+func TestPreferringPutsTheParentsEditsFirst(t *testing.T) {
+	e := func(site string) ablation.Edit {
+		return ablation.Edit{Op: ablation.Insert, Site: site, Fence: model.FenceMb}
+	}
+	menu := []ablation.Edit{e("a"), e("b"), e("c"), e("d")}
+	got := preferring(menu, [][]ablation.Edit{{e("c")}, {e("d"), e("x")}})
+	assert.Equal(t, []ablation.Edit{e("c"), e("d"), e("a"), e("b")}, got)
+	assert.Equal(t, menu, preferring(menu, nil))
+}
+
 // drain-5.8's store-buffering pair: blk_mq_hctx_notify_offline sets INACTIVE, then
 // smp_mb__after_atomic(), then reads the tags; the submitter takes a tag with an
 // acquire RMW (test_and_set_bit_lock), then reads INACTIVE. Under sc and tso the
