@@ -95,6 +95,17 @@ func cellText(c Cell) string {
 	return "?"
 }
 
+// everyBaselineViolated reports whether the variant as written breaks a property under
+// every model of t.
+func everyBaselineViolated(t *Table) bool {
+	for _, o := range t.Baseline {
+		if o.Verdict != Violated {
+			return false
+		}
+	}
+	return len(t.Baseline) > 0
+}
+
 func baselineText(o Outcome) string {
 	switch o.Verdict {
 	case Holds:
@@ -112,7 +123,11 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 	fmt.Fprintf(b, "## %s\n\n", s.Variant)
 	fmt.Fprintf(b, "Reproduce: `steercheck barriers --variant %s` (witnesses under steercheck-traces/).\n\n", s.Variant)
 	fmt.Fprintf(b, "Configuration: %s.\n\n", s.Config())
-	b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
+	if s.hot != nil {
+		b.WriteString("The variant as modelled (hotplug properties P6–P10):\n\n")
+	} else {
+		b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
+	}
 	for j, m := range t.Models {
 		fmt.Fprintf(b, "- %s: %s\n", m, baselineText(t.Baseline[j]))
 	}
@@ -124,14 +139,19 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 		}
 		b.WriteString("\nAn annotation weakened to a plain access is \"required (a data race, not a reordering)\" when every ordering property still holds but the weakened access now races; one that races as written is not asked about.\n\n")
 	}
-	fmt.Fprintf(b, "| annotation | weakened | %s |\n|---|---|%s\n", strings.Join(t.Models, " | "),
-		strings.Repeat("---|", len(t.Models)))
-	for i, a := range t.Annotations {
-		cells := make([]string, len(t.Models))
-		for j := range t.Models {
-			cells[j] = cellText(t.Cells[i][j])
+	if everyBaselineViolated(t) {
+		// Every cell would read "baseline violated": a table that says nothing.
+		fmt.Fprintf(b, "No ablation table: the variant breaks a property under every model as written, so no annotation's weakening can be judged (%d annotations). The repairs below say whether a barrier of the submitting code could fix it.\n", len(t.Annotations))
+	} else {
+		fmt.Fprintf(b, "| annotation | weakened | %s |\n|---|---|%s\n", strings.Join(t.Models, " | "),
+			strings.Repeat("---|", len(t.Models)))
+		for i, a := range t.Annotations {
+			cells := make([]string, len(t.Models))
+			for j := range t.Models {
+				cells[j] = cellText(t.Cells[i][j])
+			}
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", a.Name(), a.Kind.Weakening(), strings.Join(cells, " | "))
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", a.Name(), a.Kind.Weakening(), strings.Join(cells, " | "))
 	}
 	b.WriteString("\n### Minimal sufficient sets\n\n")
 	for _, ss := range an.Sufficient {
