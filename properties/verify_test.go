@@ -48,6 +48,10 @@ func TestCorrectVariantsHold(t *testing.T) {
 	for name, cfg := range configs {
 		for _, v := range steering.VariantNames() {
 			t.Run(v+"/"+name, func(t *testing.T) {
+				if testing.Short() && v == "v4.x" && name == "default" {
+					t.Skip("-short: at the default configuration v4.x runs v3.19-seqcount's code (its fixes lie on the kick-failure, " +
+						"blk-mq and removal paths, which TestVariantVerdicts checks); 38k executions belong to the full run")
+				}
 				t.Parallel()
 				s, err := steering.Build(v, "", cfg)
 				require.NoError(t, err)
