@@ -2,8 +2,10 @@ package hotplug
 
 import "github.com/steercheck/steercheck/model"
 
-// blkmq-4.17: virtio-scsi after the 2018 fix. The driver's per-target steering is
-// gone; blk-mq picks the hardware queue from the CPU → queue map it builds from the
+// blkmq-4.17: virtio-scsi after the 2018 fix, b5b6e8c8d3b4 ("scsi: virtio_scsi: fix IO
+// hang caused by automatic irq vector affinity"; in 4.16 by an LKML thread of 2019,
+// named here after the 4.17 spreading its masks come from by default). The driver's
+// per-target steering is gone; blk-mq picks the hardware queue from the CPU → queue map it builds from the
 // very masks of the managed interrupts, so a CPU always submits to a queue whose mask
 // contains it:
 //
@@ -28,6 +30,7 @@ func init() {
 // blkmqSubmit is blk_mq_get_request() on the submitting CPU's hctx, then
 // virtscsi_queuecommand(): the tag makes the request outstanding on its queue.
 func (b *builder) blkmqSubmit(t *model.Thread, r int) {
+	defer b.enter(t, "blk_mq_get_request → blk_mq_get_tag (block/blk-mq.c); virtscsi_queuecommand (drivers/scsi/virtio_scsi.c)")()
 	l := &b.sc.L
 	q := b.sc.QueueOf[b.sc.Config.Requests[r].CPU]
 	t.Site("get_tag:atomic_inc(inflight)").AtomicInc(l.Inflight.At(q)) // blk_mq_get_tag()

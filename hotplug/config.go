@@ -31,8 +31,8 @@ func (s Step) String() string {
 
 // Config describes the machine, the device and what happens on it.
 type Config struct {
-	// Topology is an affinity topology spec, "cpus=8 present=0-3" for the 2018 box:
-	// possible, present and online CPUs and their NUMA nodes.
+	// Topology is an affinity topology spec (Topology2018 for the 2018 box): possible,
+	// present and online CPUs and their NUMA nodes.
 	Topology string
 	// Queues is the number of request virtqueues (one managed vector each).
 	Queues int
@@ -62,10 +62,27 @@ type Config struct {
 	VectorCap, VectorBase int
 }
 
-// DefaultConfig is the 2018 layout: 8 possible CPUs, 0-3 present and online, 4
-// queues spread the v4.16 way, one request from CPU 2, no hotplug.
+// Topology2018 is the machine of the 2018 fix, b5b6e8c8d3b4 ("scsi: virtio_scsi: fix
+// IO hang caused by automatic irq vector affinity"): 8 possible CPUs on two NUMA nodes,
+// node 0 = 0,1,4,6 and node 1 = 2,3,5,7, CPUs 0-3 present and online. With 4 request
+// queues v4.16's spreading (84676c1f21e8) gives the masks its report lists, irq39 0-1,
+// irq40 4,6, irq41 2-3, irq42 5,7 (Layout2018): the queues of masks 4,6 and 5,7 have
+// no online CPU.
+const Topology2018 = "cpus=8 present=0-3 node0=0,1,4,6 node1=2,3,5,7"
+
+// Layout2018 is the queue masks of b5b6e8c8d3b4's report, queue 0 first, with the IRQ
+// numbers it printed for them.
+var Layout2018 = []struct {
+	IRQ  int
+	Mask string
+}{{39, "0-1"}, {40, "4,6"}, {41, "2-3"}, {42, "5,7"}}
+
+// DefaultConfig is the 2018 box (Topology2018): 4 queues spread the v4.16 way, one
+// request from CPU 1, no hotplug. Under managed-4.11 CPU 1 steers to queue 1
+// (cpu mod 4), whose mask 4,6 has no online CPU: its interrupt was never started and
+// the I/O hangs, the report of the 2018 fix.
 func DefaultConfig() Config {
-	return Config{Topology: "cpus=8 present=0-3", Queues: 4, Spread: "4.16", Requests: []Request{{CPU: 2}}}
+	return Config{Topology: Topology2018, Queues: 4, Spread: "4.16", Requests: []Request{{CPU: 1}}}
 }
 
 // spread runs the configured affinity algorithm and returns the queue masks and
@@ -93,6 +110,8 @@ func (c Config) spread(t affinity.Topology) ([]affinity.CPUMask, []int, error) {
 // validate checks the configuration against the topology.
 func (c Config) validate(t affinity.Topology) error {
 	n := len(t.CPUs)
+	// No more queues than CPU ids: blk-mq limits hardware queues by nr_cpu_ids when
+	// there is one map, and 1978f30a8773 limits virtio-scsi's num_queues the same way.
 	if c.Queues < 1 || c.Queues > n {
 		return fmt.Errorf("queues=%d: need 1..%d", c.Queues, n)
 	}

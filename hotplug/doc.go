@@ -42,8 +42,15 @@
 //     Describe and FormatReport (the text the scenario scripts print)
 //   - testdata/     datadriven scenario scripts with narrative and golden output
 //
-// The models are written for sequential consistency. The interrupt delivery path and
-// the hotplug state machine are modeled at the level of the state they change, not
-// with the barriers of the irq core (desc->lock, stop_machine), so verdicts under
-// weak memory models are not meaningful for these programs.
+// The interrupt delivery path and the hotplug state machine are modeled at the level of
+// the state they change, not with the code of the irq core (desc->lock, stop_machine);
+// three full barriers (sites cpu_down:stop_machine(smp_mb), cpu_up:cpuhp(smp_mb),
+// deliver:msi(smp_mb)) stand for the ordering that code gives. The blk-mq side carries
+// the kernel's own annotations (set_bit + smp_mb__after_atomic() on INACTIVE,
+// test_and_set_bit_lock as an acquire RMW, sbitmap_queue_clear's barriers), so a
+// weak model's verdict on drain-5.8's store-buffering pair is about the kernel's code;
+// verdicts that hinge on the irq core are only as good as those three barriers.
+//
+// DefaultConfig is the machine of the 2018 fix, b5b6e8c8d3b4 (Topology2018,
+// Layout2018); docs/HISTORY.md cites the commits each variant models.
 package hotplug

@@ -17,6 +17,7 @@ func (b *builder) device() {
 	}
 	l := &b.sc.L
 	t := b.p.Thread("device", "device")
+	t.Source("device: virtqueue_pop, virtqueue_push, virtio_notify (QEMU hw/virtio/virtio.c)")
 	info := ThreadInfo{Role: RoleDevice}
 	for r := range b.sc.Config.Requests {
 		idle := len(t.Code)
@@ -41,7 +42,13 @@ func (b *builder) device() {
 // interrupt retriggered on the new target (fixup_irqs()); with it, the interrupt is
 // handled on the old CPU.
 func (b *builder) raise(t *model.Thread, q model.Reg) {
+	defer b.enter(t, "handle_edge_irq (kernel/irq/chip.c): the device's MSI-X message to the effective target")()
 	l := &b.sc.L
+	// The interrupt is raised after the buffer is marked used, and its delivery sees
+	// the interrupt's configuration as last written (the MSI-X table is programmed
+	// with MMIO writes; the irq core holds desc->lock): a full barrier stands for that
+	// ordering, which the model does not carry otherwise.
+	t.Site("deliver:msi(smp_mb)").SmpMb()
 	st := t.Named("started").Site("deliver:READ(irq_started)").ReadOnce(l.IRQState.Idx(q))
 	t.If(model.Eq(st, 0), func() {
 		t.Mark(MarkLost, q, -1)
@@ -57,6 +64,7 @@ func (b *builder) raise(t *model.Thread, q model.Reg) {
 			b.handler(t, q, cpu, DeliveryDevice)
 		}, func() {
 			t.If(on, func() { t.Mark(MarkLost, q, cpu) }, func() {
+				defer b.enter(t, "fixup_irqs (arch/x86/kernel/irq.c): retrigger on the new target")()
 				// fixup_irqs(): retrigger on the interrupt's new target.
 				st2 := t.Named("started").Site("fixup_irqs:READ(irq_started)").ReadOnce(l.IRQState.Idx(q))
 				cpu2 := t.Named("cpu").Site("fixup_irqs:READ(irq_cpu)").ReadOnce(l.IRQCPU.Idx(q))
@@ -77,6 +85,7 @@ func (b *builder) raise(t *model.Thread, q model.Reg) {
 // whatever request was posted on q, used or not (as a driver that trusts the
 // interrupt to mean "one command done" would).
 func (b *builder) handler(t *model.Thread, q any, cpu any, kind int) {
+	defer b.enter(t, "vring_interrupt → virtscsi_req_done → virtscsi_vq_done (drivers/scsi/virtio_scsi.c)")()
 	l := &b.sc.L
 	t.Mark(MarkIRQ, q, cpu, kind)
 	t.Site("vq_done:spin_lock(vq_lock)").SpinLock(l.VqLock.Idx(q)) // spin_lock_irqsave(&virtscsi_vq->vq_lock)
@@ -99,7 +108,7 @@ func (b *builder) handler(t *model.Thread, q any, cpu any, kind int) {
 				}
 				t.Mark(MarkComplete, r, q, model.Eq(used, qp1))
 				t.Site("complete_cmd:WRITE(done)").Write(l.Done.At(r), 1)
-				t.Site("free_request:atomic_dec(inflight)").AtomicDec(l.Inflight.Idx(q)) // blk_mq_free_request(): the tag is freed
+				b.putTag(t, q, "free_request") // blk_mq_free_request(): the tag is freed
 				if b.v.legacyMap {
 					t.Site("complete_cmd:atomic_dec(reqs)").AtomicDec(l.TgtReqs.At(rq.Target)) // atomic_dec(&tgt->reqs)
 				}
@@ -124,6 +133,7 @@ func (b *builder) bootSpurious() {
 		return
 	}
 	t := b.p.Thread("vcpu0", "irq")
+	t.Source("bind_evtchn_to_cpu (drivers/xen/events/events_base.c): the spurious event of a bind")
 	b.sc.Threads = append(b.sc.Threads, ThreadInfo{Role: RoleVCPU0})
 	for _, q := range qs {
 		b.handler(t, q, 0, DeliveryXenBind)
@@ -147,6 +157,7 @@ func (b *builder) queueUsed(q int) bool {
 // another online CPU of its mask. before, when set, runs ahead of the shutdown of
 // queue q (drain-5.8's drain runs while the CPU is still online: beforeOffline).
 func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q int)) {
+	defer b.enter(t, "cpu_down → irq_migrate_all_off_this_cpu → migrate_one_irq (kernel/irq/cpuhotplug.c)")()
 	l := &b.sc.L
 	var last []int
 	for q, m := range b.sc.Masks {
@@ -159,6 +170,10 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 			beforeOffline(q)
 		}
 	}
+	// Between the CPUHP_AP_BLK_MQ_ONLINE teardown (drain-5.8's drain, beforeOffline)
+	// and the interrupt shutdown of CPU dying lie the hotplug state machine's locks
+	// and stop_machine(): full barriers.
+	t.Site("cpu_down:stop_machine(smp_mb)").SmpMb()
 	t.Site("cpu_down:set_cpu_online(false)").WriteOnce(l.Online.At(cpu), 0) // set_cpu_online(cpu, false)
 	t.Mark(MarkOffline, cpu)
 	b.online.Clear(cpu)
@@ -191,6 +206,7 @@ func (b *builder) managedOffline(t *model.Thread, cpu int, beforeOffline func(q 
 // runs after each startup (drain-5.8 reactivates the queue there); beforeStart, when
 // set, runs before it (a mutant reactivates the queue there).
 func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStart func(q int)) {
+	defer b.enter(t, "cpu_up → irq_affinity_online_cpu (kernel/irq/cpuhotplug.c)")()
 	l := &b.sc.L
 	t.Site("cpu_up:set_cpu_online(true)").WriteOnce(l.Online.At(cpu), 1) // set_cpu_online(cpu, true)
 	t.Mark(MarkOnline, cpu)
@@ -208,6 +224,10 @@ func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStar
 		}
 		b.start(t, q, to)
 		if afterStart != nil {
+			// irq_affinity_online_cpu (CPUHP_AP_IRQ_AFFINITY_ONLINE) and the later
+			// callbacks are separate states of the hotplug state machine; a full
+			// barrier stands for the ordering between them.
+			t.Site("cpu_up:cpuhp(smp_mb)").SmpMb()
 			afterStart(q)
 		}
 	}
@@ -216,6 +236,7 @@ func (b *builder) managedOnline(t *model.Thread, cpu int, beforeStart, afterStar
 // start is irq_startup() of queue q's interrupt on cpu; under Xen, binding the
 // event channel delivers one spurious event, on vCPU0.
 func (b *builder) start(t *model.Thread, q, cpu int) {
+	defer b.enter(t, "irq_startup (kernel/irq/chip.c)")()
 	l := &b.sc.L
 	t.Site("irq_startup:irq_do_set_affinity(irq_cpu)").WriteOnce(l.IRQCPU.At(q), cpu)
 	t.Site("irq_startup:irq_startup(irq_started)").WriteOnce(l.IRQState.At(q), 1)
@@ -224,6 +245,19 @@ func (b *builder) start(t *model.Thread, q, cpu int) {
 	if b.sc.Config.Xen {
 		b.handler(t, q, 0, DeliveryXenBind)
 	}
+}
+
+// putTag is blk_mq_put_tag() → sbitmap_queue_clear() for a tag of queue q (a register
+// or a constant): smp_mb__before_atomic() ("Orders READ/WRITE on the associated
+// instance (such as request of blk_mq) by this bit for avoiding race with
+// re-allocation"), the clear (the tag count here), smp_mb__after_atomic() (it pairs
+// with the wait queue of a waiting allocator). site prefixes the site names.
+func (b *builder) putTag(t *model.Thread, q any, site string) {
+	defer b.enter(t, "blk_mq_put_tag → sbitmap_queue_clear (lib/sbitmap.c)")()
+	l := &b.sc.L
+	t.Site(site + ":smp_mb__before_atomic").SmpMbBeforeAtomic()
+	t.Site(site + ":clear_bit(tag)").AtomicDec(l.Inflight.Idx(q))
+	t.Site(site + ":smp_mb__after_atomic").SmpMbAfterAtomic()
 }
 
 func hasInt(xs []int, x int) bool {
@@ -239,6 +273,7 @@ func hasInt(xs []int, x int) bool {
 // not completed (posted[r] == q+1 && !done[r]), for P7 to judge a shutdown by. A tag
 // taken and put back by a submitter that saw INACTIVE is not a queued request.
 func (b *builder) outstanding(t *model.Thread, q int) model.Reg {
+	defer b.enter(t, "probe (not kernel code): requests outstanding on the queue")()
 	l := &b.sc.L
 	n := t.Named("outstanding").Let(0)
 	for r := range b.sc.Config.Requests {

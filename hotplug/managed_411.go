@@ -3,9 +3,13 @@ package hotplug
 import "github.com/steercheck/steercheck/model"
 
 // managed-4.11: virtio-scsi with per-target queue steering, after 0d9f0a52c8b9
-// ("virtio_scsi: use virtio IRQ affinity", v4.11) made its request-queue interrupts
-// managed. Until the 2018 fix (v4.17, which switched virtio-scsi to blk-mq's
-// CPU → queue map) the driver still picked the queue itself:
+// ("virtio_scsi: use virtio IRQ affinity", v4.11, dated 2017-02-27 in seeds/000) made
+// its request-queue interrupts managed. With 84676c1f21e8 ("genirq/affinity: assign
+// vectors to all possible CPUs", 2018) the masks cover possible CPUs, so a queue can
+// have no online CPU. Until the 2018 fix, b5b6e8c8d3b4 ("scsi: virtio_scsi: fix IO
+// hang caused by automatic irq vector affinity", which forced blk-mq on for
+// virtio-scsi; an LKML thread of 2019 places it in 4.16), the driver still picked the
+// queue itself (docs/HISTORY.md):
 //
 //	drivers/scsi/virtio_scsi.c  virtscsi_pick_vq() / virtscsi_queuecommand_multi()
 //	    if (atomic_inc_return(&tgt->reqs) > 1) vq = tgt->req_vq;       busy: keep
@@ -37,6 +41,7 @@ func buildManaged411(b *builder) {
 	n := b.sc.Config.Queues
 	b.threads(func(t *model.Thread, r int) {
 		rq := b.sc.Config.Requests[r]
+		t.Source("virtscsi_queuecommand_multi → virtscsi_pick_vq (drivers/scsi/virtio_scsi.c)")
 		q := t.Reg("q")
 		t.Site("pick_vq:spin_lock(tgt_lock)").SpinLock(l.TgtLock.At(rq.Target))                                  // spin_lock_irqsave(&tgt->tgt_lock)
 		reqs := t.Named("reqs").Site("pick_vq:atomic_inc_return(reqs)").AtomicIncReturn(l.TgtReqs.At(rq.Target)) // atomic_inc_return(&tgt->reqs)
@@ -47,7 +52,8 @@ func buildManaged411(b *builder) {
 			t.Site("pick_vq:WRITE(req_vq)").WriteOnce(l.TgtReqVq.At(rq.Target), q) // tgt->req_vq = vq
 		})
 		t.Site("pick_vq:spin_unlock(tgt_lock)").SpinUnlock(l.TgtLock.At(rq.Target)) // spin_unlock_irqrestore(&tgt->tgt_lock)
-		t.Site("get_tag:atomic_inc(inflight)").AtomicInc(l.Inflight.Idx(q))         // the command is outstanding on vq
+		t.Source("virtscsi_queuecommand → virtscsi_kick_cmd (drivers/scsi/virtio_scsi.c)")
+		t.Site("get_tag:atomic_inc(inflight)").AtomicInc(l.Inflight.Idx(q)) // the command is outstanding on vq
 		t.Mark(MarkEnqueue, r, q, 0)
 		t.Site("kick_cmd:virtqueue_add(posted)").WriteOnce(l.Posted.At(r), model.Add(q, 1)) // virtscsi_kick_cmd(): add to the ring, notify
 	}, func(t *model.Thread, s Step) {

@@ -35,6 +35,7 @@ func buildNonManaged(b *builder) {
 			if b.online.Has(s.CPU) { // an earlier offline of it failed
 				return
 			}
+			t.Source("cpu_up (kernel/cpu.c)")
 			t.Site("cpu_up:set_cpu_online(true)").WriteOnce(l.Online.At(s.CPU), 1) // set_cpu_online(cpu, true)
 			t.Mark(MarkOnline, s.CPU)
 			b.online.Set(s.CPU)
@@ -44,6 +45,7 @@ func buildNonManaged(b *builder) {
 		if !b.online.Has(s.CPU) {
 			return
 		}
+		t.Source("cpu_down → lapic_can_unplug_cpu, fixup_irqs → migrate_one_irq (arch/x86/kernel)")
 		// lapic_can_unplug_cpu(): plan the moves on a copy first.
 		b.online.Clear(s.CPU)
 		saved := append([]int(nil), b.vectors...)

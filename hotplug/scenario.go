@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/steercheck/steercheck/affinity"
+	"github.com/steercheck/steercheck/internal/srcstack"
 	"github.com/steercheck/steercheck/model"
 )
 
@@ -179,7 +180,11 @@ type builder struct {
 	started []bool
 	irqCPU  []int
 	vectors []int
+	src     srcstack.Stack // the kernel function each thread is in (enter)
 }
+
+// enter is b.src.Enter: the statements t emits from now on model kernel function src.
+func (b *builder) enter(t *model.Thread, src string) (leave func()) { return b.src.Enter(t, src) }
 
 func newBuilder(sc *Scenario, v *variant, mutant string) *builder {
 	cfg := sc.Config

@@ -120,7 +120,27 @@ func Describe(sc *Scenario) string {
 		}
 	}
 	fmt.Fprintf(&b, "  cpu→queue: %s\n", strings.Join(parts, " "))
+	if is2018Layout(sc) {
+		var irqs []string
+		for _, l := range Layout2018 {
+			irqs = append(irqs, fmt.Sprintf("irq%d %s", l.IRQ, l.Mask))
+		}
+		fmt.Fprintf(&b, "  the layout of b5b6e8c8d3b4's report: %s\n", strings.Join(irqs, ", "))
+	}
 	return b.String()
+}
+
+// is2018Layout reports whether sc's queue masks are those of b5b6e8c8d3b4's report.
+func is2018Layout(sc *Scenario) bool {
+	if len(sc.Masks) != len(Layout2018) {
+		return false
+	}
+	for q, l := range Layout2018 {
+		if sc.Masks[q].List() != l.Mask {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatReport prints the verdict of each property, its first violation, and the

@@ -30,7 +30,7 @@ func cfg(topo string, queues int, spread string, reqs string, steps string) Conf
 // under sc, and the checker reports it; the correct variant on the same scenario
 // does not.
 func TestEveryPropertyCaught(t *testing.T) {
-	box2018 := "cpus=8 present=0-3"
+	oneNode := "cpus=8 present=0-3" // 8 possible CPUs, 0-3 present, one NUMA node
 	xen := cfg("cpus=4", 2, "current", "2", "")
 	xen.Xen = true
 	vec := cfg("cpus=4", 4, "current", "none", "-3,-2,-1")
@@ -41,14 +41,14 @@ func TestEveryPropertyCaught(t *testing.T) {
 		prop, broken, fixed string
 		cfg                 Config
 	}{
-		{"P6", "managed-4.11", "blkmq-4.17", cfg(box2018, 4, "4.16", "2", "")},
-		{"P6", "drain-5.8+no-drain", "drain-5.8", cfg(box2018, 4, "4.17", "1", "-1")},
-		{"P7", "blkmq-4.17", "drain-5.8", cfg(box2018, 4, "4.17", "1", "-1")},
-		{"P7", "drain-5.8+no-inactive-check", "drain-5.8", cfg(box2018, 4, "4.17", "1", "-1")},
-		{"P7", "drain-5.8+reactivate-first", "drain-5.8", cfg(box2018, 4, "4.17", "0", "-1,+1")},
+		{"P6", "managed-4.11", "blkmq-4.17", cfg(oneNode, 4, "4.16", "2", "")},
+		{"P6", "drain-5.8+no-drain", "drain-5.8", cfg(oneNode, 4, "4.17", "1", "-1")},
+		{"P7", "blkmq-4.17", "drain-5.8", cfg(oneNode, 4, "4.17", "1", "-1")},
+		{"P7", "drain-5.8+no-inactive-check", "drain-5.8", cfg(oneNode, 4, "4.17", "1", "-1")},
+		{"P7", "drain-5.8+reactivate-first", "drain-5.8", cfg(oneNode, 4, "4.17", "0", "-1,+1")},
 		{"P8", "blkmq-4.17+nonidempotent-handler", "blkmq-4.17", xen},
 		{"P8", "drain-5.8+nonidempotent-handler", "drain-5.8", xen},
-		{"P9", "managed-4.11", "blkmq-4.17", cfg(box2018, 4, "4.16", "2", "")},
+		{"P9", "managed-4.11", "blkmq-4.17", cfg(oneNode, 4, "4.16", "2", "")},
 		{"P10", "nonmanaged", "blkmq-4.17", vec},
 	}
 	for _, c := range cases {

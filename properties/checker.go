@@ -23,6 +23,7 @@ type Checker struct {
 	o       order
 	locks   lockOrder
 	n       int64 // executions checked
+	seen    []bool // ringAccounting's scratch
 	// Porcupine runs the porcupine form of P1 on every execution (the default); the
 	// direct form alone is allocation-free and is what benchmarks of the checker's
 	// own cost turn it off for.
@@ -113,7 +114,9 @@ func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 		// it has none of a weak model's own order, so under one (RelModel) the direct
 		// form alone judges P1.
 		lin := linearize.Result{Verdict: linearize.Holds}
-		porc := c.Porcupine && c.o.rel != RelModel
+		// Requests blk-mq steered make no per-target promise; porcupine's stream holds
+		// every request, so it judges executions without them only.
+		porc := c.Porcupine && c.o.rel != RelModel && !c.f.blkmq
 		if porc {
 			lin = linearize.CheckFIFO(c.sc, g, 0)
 		}

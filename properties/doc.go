@@ -24,6 +24,8 @@
 //   - order.go        the closure of the execution's order (or the model's), and canOrder
 //   - ordering.go     P1 fifo-per-target and P2 one-queue / no stale req_vq
 //   - bookkeeping.go  P3 accounting of reqs (including the busy-path leak), P4
-//     exactly-once consumption and completion, P6 no hang, no crash
+//     exactly-once consumption and completion, P6 no hang, no crash, no use of a
+//     target after virtscsi_target_destroy freed it
+//   - ring.go         P3's second half: each virtqueue's num_free and free list
 //   - deadlock.go     P5 spin_lock deadlocks and the cross-execution lock order
 package properties

@@ -48,8 +48,12 @@ type facts struct {
 	earlyDecReq                       int            // the request the thread was working on (-1 if none)
 	doubleDec                         model.EventRef
 	doubleDecReq                      int
-	// per-thread scratch
-	cur, lastDone []int
+	useAfterFree                      model.EventRef // an RMW of reqs that read the value kfree(tgt) left (steering.Freed)
+	blkmq                             bool           // some request was steered by blk-mq (steering.SteerBlkMQ)
+	freed                             uint64         // targets virtscsi_target_destroy freed, one bit each
+	// per-thread scratch: the request the thread works on, the one it has just
+	// completed, the one whose kick it saw fail (v4.x undoes its increment then)
+	cur, lastDone, busy []int
 }
 
 func (f *facts) reset(nReqs, nThreads int) {
@@ -60,15 +64,17 @@ func (f *facts) reset(nReqs, nThreads int) {
 	for i := range f.reqs {
 		f.reqs[i].reset()
 	}
-	f.phantomConsume, f.phantomComplete, f.negative, f.earlyDec, f.doubleDec = noEv, noEv, noEv, noEv, noEv
+	f.phantomConsume, f.phantomComplete, f.negative, f.earlyDec, f.doubleDec, f.useAfterFree = noEv, noEv, noEv, noEv, noEv, noEv
 	f.earlyDecReq, f.doubleDecReq = -1, -1
+	f.blkmq, f.freed = false, 0
 	if cap(f.cur) < nThreads {
 		f.cur = make([]int, nThreads)
 		f.lastDone = make([]int, nThreads)
+		f.busy = make([]int, nThreads)
 	}
-	f.cur, f.lastDone = f.cur[:nThreads], f.lastDone[:nThreads]
+	f.cur, f.lastDone, f.busy = f.cur[:nThreads], f.lastDone[:nThreads], f.busy[:nThreads]
 	for i := range f.cur {
-		f.cur[i], f.lastDone[i] = -1, -1
+		f.cur[i], f.lastDone[i], f.busy[i] = -1, -1, -1
 	}
 }
 
@@ -111,10 +117,15 @@ func (f *facts) marker(t int, ref model.EventRef, e *model.Event) {
 		if r != nil {
 			r.steer, r.steerQ, r.reqsSeen = ref, e.Args[1], e.Args[2]
 		}
+		f.blkmq = f.blkmq || e.Args[2] == steering.SteerBlkMQ
 	case steering.MarkEnqueue:
 		if r != nil {
 			r.enqueue, r.enqQ = ref, e.Args[1]
 		}
+	case steering.MarkDestroy:
+		f.freed |= 1 << uint(e.Args[0]&63)
+	case steering.MarkBusy:
+		f.busy[t] = int(e.Args[0])
 	case steering.MarkSubmitted:
 		if r != nil {
 			r.submitted, r.ok = ref, e.Args[1] == 1
@@ -154,8 +165,19 @@ func (f *facts) marker(t int, ref model.EventRef, e *model.Event) {
 
 // reqsWrite attributes a write to a reqs counter: the write half of an RMW adding one
 // is the increment of the request the thread is submitting; one subtracting one is the
-// decrement of the request the thread has just completed.
+// decrement of the request the thread has just completed, or, after a failed kick, of
+// the request it was submitting (v4.x's busy path). kfree(tgt) writes steering.Freed;
+// an RMW reading that is a use after free.
 func (f *facts) reqsWrite(t int, ref model.EventRef, e *model.Event, evs []model.Event) {
+	if e.Val == steering.Freed && e.Ann&model.AnnRMW == 0 {
+		return // kfree(tgt)
+	}
+	if e.Ann&model.AnnRMW != 0 && ref.Index > 0 && evs[ref.Index-1].Val == steering.Freed {
+		if !has(f.useAfterFree) {
+			f.useAfterFree = ref
+		}
+		return
+	}
 	if e.Val < 0 && !has(f.negative) {
 		f.negative = ref
 	}
@@ -172,6 +194,10 @@ func (f *facts) reqsWrite(t int, ref model.EventRef, e *model.Event, evs []model
 			}
 			r.nInc++
 		}
+	case delta < 0 && r != nil && f.busy[t] == f.cur[t]:
+		// v4.x's busy path undoes the increment of the request whose kick failed
+		r.nDec++
+		f.busy[t] = -1
 	case delta < 0:
 		if r == nil || f.lastDone[t] != f.cur[t] {
 			if !has(f.earlyDec) {

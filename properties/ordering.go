@@ -4,10 +4,13 @@ import (
 	"fmt"
 
 	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/steering"
 )
 
 // This file holds the two properties judged on the order of the execution (order.go):
-// P1 fifo-per-target and P2 one-queue.
+// P1 fifo-per-target and P2 one-queue. Requests whose queue blk-mq picked
+// (virtscsi_pick_vq_mq, steering.SteerBlkMQ) are not judged: blk-mq maps CPUs, not
+// targets, and makes no per-target promise.
 
 // fifo checks P1 fifo-per-target in its direct form: for requests A and B of one
 // target that were both consumed, a violation is an execution some linearization of
@@ -18,12 +21,12 @@ func (c *Checker) fifo() (string, []model.EventRef) {
 	f := &c.f
 	for a := range f.reqs {
 		A := &f.reqs[a]
-		if !has(A.submitted) || A.nConsume == 0 {
+		if !has(A.submitted) || A.nConsume == 0 || A.reqsSeen == steering.SteerBlkMQ {
 			continue
 		}
 		for b := range f.reqs {
 			B := &f.reqs[b]
-			if a == b || c.target(a) != c.target(b) || !has(B.submit) || B.nConsume == 0 {
+			if a == b || c.target(a) != c.target(b) || !has(B.submit) || B.nConsume == 0 || B.reqsSeen == steering.SteerBlkMQ {
 				continue
 			}
 			if !c.o.canOrder(A.submitted, B.submit, B.consume[0], A.consume[0]) {
@@ -56,12 +59,12 @@ func (c *Checker) oneQueue() (string, []model.EventRef) {
 	f := &c.f
 	for a := range f.reqs {
 		A := &f.reqs[a]
-		if !has(A.enqueue) || !has(A.steer) {
+		if !has(A.enqueue) || !has(A.steer) || A.reqsSeen == steering.SteerBlkMQ {
 			continue
 		}
 		for b := a + 1; b < len(f.reqs); b++ {
 			B := &f.reqs[b]
-			if c.target(a) != c.target(b) || !has(B.enqueue) || !has(B.steer) || A.enqQ == B.enqQ {
+			if c.target(a) != c.target(b) || !has(B.enqueue) || !has(B.steer) || B.reqsSeen == steering.SteerBlkMQ || A.enqQ == B.enqQ {
 				continue
 			}
 			if c.o.canOrder(A.steer, B.dec, B.steer, A.dec) {
@@ -77,7 +80,7 @@ func (c *Checker) oneQueue() (string, []model.EventRef) {
 		}
 		for a := range f.reqs {
 			A := &f.reqs[a]
-			if a == b || c.target(a) != c.target(b) || !has(A.enqueue) || !has(A.steer) || A.enqQ == B.steerQ {
+			if a == b || c.target(a) != c.target(b) || !has(A.enqueue) || !has(A.steer) || A.reqsSeen == steering.SteerBlkMQ || A.enqQ == B.steerQ {
 				continue
 			}
 			if c.o.canOrder(A.steer, B.steer, B.steer, A.dec) {

@@ -22,13 +22,16 @@ var all = []Property{
 		"outstanding at once over their [steering point, decrement] intervals), and a submitter that found the target busy uses the queue the target is on " +
 		"(a different one is a stale req_vq)."},
 	{"P3", "accounting", "reqs is never negative, is decremented only for a completed request, and in the final state equals the number of the " +
-		"target's requests still outstanding (counted, not returned busy, not completed): 0 once all complete."},
+		"target's requests still outstanding (counted, not returned busy, not completed): 0 once all complete. The same holds for each virtqueue's " +
+		"descriptors: in a final state, num_free equals the number of descriptors holding no command, and the free list (free_head, desc[].next) " +
+		"holds each of them once and no descriptor in use."},
 	{"P4", "exactly-once", "Every accepted request is consumed by the device once and completed once; nothing is consumed that was not enqueued; " +
 		"no completion without a request (a NULL token)."},
 	{"P5", "deadlock-free", "No thread waits forever in spin_lock, and the lock classes are always nested in one order (a lockdep-style graph of " +
 		"which class is taken while holding which, kept across all the executions of a run, has no cycle)."},
 	{"P6", "no-hang", "In every final state every accepted request has completed, every CPU has returned from queuecommand, and every thread " +
-		"is done or idle (a device or interrupt thread waiting for work); no thread crashed on a bad address."},
+		"is done or idle (a device or interrupt thread waiting for work); no thread crashed on a bad address, or touched a target after " +
+		"virtscsi_target_destroy freed it."},
 	{"P11", "data-race-free", "Under lkmm and lkmm-alpha, no execution has a data race (the kernel model's data-race flag): two accesses to one " +
 		"location by different CPUs, at least one a write and one plain, that nothing orders. LKMM gives a racy execution undefined behaviour, " +
 		"so a race is a finding of its own (fixed by marking an access, not by a barrier). The hardware models have no data races: P11 is " +

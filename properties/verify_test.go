@@ -48,6 +48,10 @@ func TestCorrectVariantsHold(t *testing.T) {
 	for name, cfg := range configs {
 		for _, v := range steering.VariantNames() {
 			t.Run(v+"/"+name, func(t *testing.T) {
+				if testing.Short() && v == "v4.x" && name == "default" {
+					t.Skip("-short: at the default configuration v4.x runs v3.19-seqcount's code (its fixes lie on the kick-failure, " +
+						"blk-mq and removal paths, which TestVariantVerdicts checks); 38k executions belong to the full run")
+				}
 				t.Parallel()
 				s, err := steering.Build(v, "", cfg)
 				require.NoError(t, err)
@@ -110,9 +114,9 @@ func TestBudgetEndsUnknown(t *testing.T) {
 	assert.Equal(t, int64(10), rep.Result.Executions)
 }
 
-// TestBusyPathLeaksReqs records what every version does when the ring is full: the
-// command is returned SCSI_MLQUEUE_HOST_BUSY and the increment of reqs is never
-// undone. P3 reports it; the other properties hold.
+// TestBusyPathLeaksReqs records what every version before v4.x does when the ring is
+// full: the command is returned SCSI_MLQUEUE_HOST_BUSY and the increment of reqs is
+// never undone. P3 reports it; the other properties hold. v4.x undoes the increment.
 func TestBusyPathLeaksReqs(t *testing.T) {
 	cfg := steering.DefaultConfig()
 	cfg.KickFailure = true
@@ -122,6 +126,10 @@ func TestBusyPathLeaksReqs(t *testing.T) {
 			s, err := steering.Build(v, "", cfg)
 			require.NoError(t, err)
 			rep := properties.Verify(s, sc(t), model.Options{}, []string{"P3"})
+			if v == "v4.x" {
+				assert.Equal(t, properties.Holds, rep.Verdict, "v4.x's busy path undoes the increment: %v", rep.Violation)
+				return
+			}
 			require.Equal(t, properties.Violated, rep.Verdict)
 			assert.Contains(t, rep.Violation.Message, "returned SCSI_MLQUEUE_HOST_BUSY after the increment")
 			rep = properties.Verify(s, sc(t), model.Options{}, []string{"P1", "P2", "P4", "P5", "P6"})

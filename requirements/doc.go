@@ -14,9 +14,10 @@
 //
 // Sufficient searches minimal sets of annotations that keep every property (greedy
 // descents in several orders, sound under monotonicity, with a check budget it
-// reports when hit). FindRepairs tries, for a model under
-// which a variant fails, each single barrier of a menu at each site of the
-// submitting CPUs' code. Generate writes the document; its source fingerprint makes
+// reports when hit). FindRepairs searches, under each model under which a variant
+// fails, the model itself: the strongest submitting code first (if even that fails,
+// no repair exists and the violation left is reported), then each single barrier of
+// a menu at each site of the submitting CPUs' code, then pairs. Generate writes the document; its source fingerprint makes
 // a test fail when the document is stale.
 //
 // Files: subject.go (a variant and one check), ablate.go (the table), sufficient.go,

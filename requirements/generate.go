@@ -53,7 +53,7 @@ func Generate(variants []string, b Budget, root, fingerprint string, progress fu
 
 Weakening: a fence is removed; a lock and its unlock are removed together; a fully ordered, acquire or release atomic becomes relaxed; smp_load_acquire/smp_store_release become READ_ONCE/WRITE_ONCE; a ONCE access becomes plain.
 `)
-	fmt.Fprintf(&doc, "\nBounds: steering variants at %s; hotplug variants at their default configuration (below). Step budget per check (deterministic): %d for sc and tso, %d for the weak models explored without cycles, %d for those explored with them (%s). Minimal sufficient sets: greedy descents in three orders, at most %d checks per variant and model. Total time of the run that generated this file: %s on %d workers.\n\n",
+	fmt.Fprintf(&doc, "\nBounds: steering variants at %s; hotplug variants at a configuration where the last online CPU of a queue goes offline, and comes back, while a request may be in flight (below). Step budget per check (deterministic): %d for sc and tso, %d for the weak models explored without cycles, %d for those explored with them (%s). Minimal sufficient sets: greedy descents in three orders, at most %d checks per variant and model. Total time of the run that generated this file: %s on %d workers.\n\n",
 		describeSteering(), b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", "), maxSetChecks, roundDuration(time.Since(start)), workers())
 	doc.Write(body.Bytes())
 	doc.WriteString("## Litmus tests for herd7\n\n")

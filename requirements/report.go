@@ -13,7 +13,7 @@ import (
 )
 
 // Variants are the variants docs/BARRIERS.md covers, in history order.
-var Variants = []string{"single", "v2-2012", "v3.10", "v3.17", "v3.19-seqcount", "drain-5.8"}
+var Variants = []string{"single", "v2-2012", "v3.10", "v3.17", "v3.19-seqcount", "v4.x", "blkmq-4.17", "drain-5.8"}
 
 // Analysis is everything the report says about one variant.
 type Analysis struct {
@@ -95,6 +95,17 @@ func cellText(c Cell) string {
 	return "?"
 }
 
+// everyBaselineViolated reports whether the variant as written breaks a property under
+// every model of t.
+func everyBaselineViolated(t *Table) bool {
+	for _, o := range t.Baseline {
+		if o.Verdict != Violated {
+			return false
+		}
+	}
+	return len(t.Baseline) > 0
+}
+
 func baselineText(o Outcome) string {
 	switch o.Verdict {
 	case Holds:
@@ -112,7 +123,11 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 	fmt.Fprintf(b, "## %s\n\n", s.Variant)
 	fmt.Fprintf(b, "Reproduce: `steercheck barriers --variant %s` (witnesses under steercheck-traces/).\n\n", s.Variant)
 	fmt.Fprintf(b, "Configuration: %s.\n\n", s.Config())
-	b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
+	if s.hot != nil {
+		b.WriteString("The variant as modelled (hotplug properties P6–P10):\n\n")
+	} else {
+		b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
+	}
 	for j, m := range t.Models {
 		fmt.Fprintf(b, "- %s: %s\n", m, baselineText(t.Baseline[j]))
 	}
@@ -124,14 +139,19 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 		}
 		b.WriteString("\nAn annotation weakened to a plain access is \"required (a data race, not a reordering)\" when every ordering property still holds but the weakened access now races; one that races as written is not asked about.\n\n")
 	}
-	fmt.Fprintf(b, "| annotation | weakened | %s |\n|---|---|%s\n", strings.Join(t.Models, " | "),
-		strings.Repeat("---|", len(t.Models)))
-	for i, a := range t.Annotations {
-		cells := make([]string, len(t.Models))
-		for j := range t.Models {
-			cells[j] = cellText(t.Cells[i][j])
+	if everyBaselineViolated(t) {
+		// Every cell would read "baseline violated": a table that says nothing.
+		fmt.Fprintf(b, "No ablation table: the variant breaks a property under every model as written, so no annotation's weakening can be judged (%d annotations). The repairs below say whether a barrier of the submitting code could fix it.\n", len(t.Annotations))
+	} else {
+		fmt.Fprintf(b, "| annotation | weakened | %s |\n|---|---|%s\n", strings.Join(t.Models, " | "),
+			strings.Repeat("---|", len(t.Models)))
+		for i, a := range t.Annotations {
+			cells := make([]string, len(t.Models))
+			for j := range t.Models {
+				cells[j] = cellText(t.Cells[i][j])
+			}
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", a.Name(), a.Kind.Weakening(), strings.Join(cells, " | "))
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", a.Name(), a.Kind.Weakening(), strings.Join(cells, " | "))
 	}
 	b.WriteString("\n### Minimal sufficient sets\n\n")
 	for _, ss := range an.Sufficient {
@@ -161,34 +181,71 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 		}
 	}
 	if len(an.Repairs) > 0 {
-		b.WriteString("\n### Repairs\n\nSingle added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, or a load made acquire / a store made release) that make the variant keep every property. Under a model whose stronger parent (tso for lkmm and armv8, lkmm for lkmm-alpha) is broken too, only the edits that repaired the parent are tried:\n\n")
-		for _, rs := range an.Repairs {
-			fmt.Fprintf(b, "- %s (breaks %s; %d candidates tried, %d ran out of budget):", rs.Model, rs.Broken, rs.Tried, rs.Unknown)
-			if len(rs.Found) == 0 {
-				switch {
-				case rs.Unknown > 0 && rs.Unknown == rs.Tried:
-					b.WriteString(" undecided: every candidate ran out of budget without a violation.\n")
-				case rs.Unknown > 0:
-					b.WriteString(" none of those decided repairs it.\n")
-				default:
-					b.WriteString(" none repairs it.\n")
-				}
-				continue
-			}
-			b.WriteString("\n")
-			for _, r := range rs.Found {
-				q := fmt.Sprintf("holds, %d executions, complete", r.Executions)
-				if !r.Exact {
-					q = fmt.Sprintf("no violation in %d executions without po∪rf cycles", r.Executions)
-				}
-				fmt.Fprintf(b, "  - `%s` (%s)\n", r.Edit, q)
-			}
-		}
+		writeRepairs(b, an.Repairs)
 	}
 	for _, a := range an.Answers {
 		fmt.Fprintf(b, "\n### %s\n\n%s\n", a.Question, a.Text)
 	}
 	fmt.Fprintf(b, "\n")
+}
+
+// writeRepairs renders the repairs of every model whose baseline breaks a property.
+func writeRepairs(b *bytes.Buffer, all []Repairs) {
+	b.WriteString("\n### Repairs\n\nThe smallest sets of added barriers (smp_mb, smp_wmb or smp_rmb after a site of the submitting CPUs' code, a load made acquire, a store made release) that make the variant keep every property, searched under each model itself: first the strongest submitting code the menu can make (smp_mb after every site, every access acquire or release), which bounds every repair; then the repairs of the stronger model (tso for lkmm and armv8, lkmm for lkmm-alpha), since a set that repairs a model repairs its stronger one too: one that works is a smallest repair here, and when none does, no single edit can repair (it would be one of the stronger model's repairs) once the stronger model's singles were all decided; otherwise each single edit; then, when no single edit does, the edits every repair must hold (those without which the strongest code breaks) and the pairs of smp_mb and acquire/release edits that hold them (weaker fences at the same sites repair only if these do).\n\n")
+	for _, rs := range all {
+		fmt.Fprintf(b, "- %s (breaks %s): ", rs.Model, rs.Broken)
+		if ok, _ := repairs(rs.Strongest); !ok {
+			switch rs.Strongest.Verdict {
+			case Violated:
+				fmt.Fprintf(b, "no barrier of the submitting code repairs it: with smp_mb after every site and every access acquire or release it still breaks %s: %s. The cause lies outside what the submitting CPUs order.\n",
+					rs.Strongest.Property, rs.Strongest.Message)
+			default:
+				fmt.Fprintf(b, "undecided: the strongest submitting code's exploration ran out of budget (%s).\n", rs.Strongest.Note())
+			}
+			continue
+		}
+		fmt.Fprintf(b, "%d single edits tried", rs.Tried)
+		if len(rs.Necessary) > 0 {
+			fmt.Fprintf(b, "; every repair holds `%s` (without it the strongest code breaks a property)", strings.Join(ablation.Strings(rs.Necessary), "`, `"))
+		}
+		if rs.PairsTried > 0 {
+			fmt.Fprintf(b, ", %d pairs", rs.PairsTried)
+			if rs.PairsCut {
+				fmt.Fprintf(b, " (cut at %d: not every pair was tried)", MaxPairChecks)
+			}
+		}
+		fmt.Fprintf(b, ", %d ran out of budget", rs.Unknown)
+		switch {
+		case rs.ParentOnly:
+			fmt.Fprintf(b, "; only the repairs of %s were tried (a set that repairs %s repairs %s too)", stronger[rs.Model], rs.Model, stronger[rs.Model])
+			if rs.ParentCut {
+				fmt.Fprintf(b, ", and %s's search was cut short, so other sets may repair it", stronger[rs.Model])
+			}
+		case rs.NoSingle:
+			fmt.Fprintf(b, "; the repairs of %s were tried first and none works, so no single edit can (it would repair %s too)", stronger[rs.Model], stronger[rs.Model])
+		case rs.FromParent:
+			fmt.Fprintf(b, "; the repairs of %s were tried first", stronger[rs.Model])
+		}
+		if len(rs.Found) == 0 {
+			switch {
+			case rs.Unknown > 0:
+				b.WriteString(": none of those decided repairs it; the strongest submitting code does, so a larger set would.\n")
+			case len(rs.Necessary) > 2:
+				b.WriteString(": no single edit or pair repairs it, since every repair holds the edits above; the strongest submitting code does.\n")
+			default:
+				b.WriteString(": no single edit or pair repairs it; the strongest submitting code does, so a repair needs three edits or more.\n")
+			}
+			continue
+		}
+		b.WriteString(":\n")
+		for _, r := range rs.Found {
+			q := fmt.Sprintf("holds, %d executions, complete", r.Executions)
+			if !r.Exact {
+				q = fmt.Sprintf("no violation in %d executions without po∪rf cycles", r.Executions)
+			}
+			fmt.Fprintf(b, "  - `%s` (%s)\n", strings.Join(ablation.Strings(r.Edits), "` + `"), q)
+		}
+	}
 }
 
 // modelList joins model names for prose.
@@ -285,6 +342,40 @@ func openPairsText(s *Subject, site string) string {
 	return strings.Join(lines, "; ")
 }
 
+// verdictsWith checks t's variant with edits under every model of t and lists
+// "model: verdict (the property broken, or why it is unknown)".
+func verdictsWith(t *Table, edits []ablation.Edit, b Budget) ([]string, error) {
+	var out []string
+	for _, m := range t.Models {
+		o, err := t.Subject.Check(edits, m, b)
+		if err != nil {
+			return nil, err
+		}
+		txt := o.Verdict.String()
+		if o.Verdict == Violated {
+			txt += " (" + o.Property + ")"
+		} else if o.Verdict == Unknown {
+			txt += " (" + o.Note() + ")"
+		}
+		out = append(out, m+": "+txt)
+	}
+	return out, nil
+}
+
+// baselines lists "model: verdict" for the variant as written under every model of t,
+// with the property broken when withProperty is set.
+func baselines(t *Table, withProperty bool) []string {
+	var out []string
+	for j, m := range t.Models {
+		txt := t.Baseline[j].Verdict.String()
+		if withProperty && t.Baseline[j].Verdict == Violated {
+			txt += " (" + t.Baseline[j].Property + ")"
+		}
+		out = append(out, m+": "+txt)
+	}
+	return out
+}
+
 // Answer is one of seed 003's review questions, answered from the results.
 type Answer struct {
 	Question string
@@ -297,10 +388,7 @@ func answer(t *Table, b Budget) ([]Answer, error) {
 	switch s.Variant {
 	case "single":
 		const site = "queuecommand_single:atomic_inc(reqs)"
-		var base []string
-		for j, m := range t.Models {
-			base = append(base, m+": "+t.Baseline[j].Verdict.String())
-		}
+		base := baselines(t, false)
 		return []Answer{{
 			Question: "Does the single-queue atomic_inc need a barrier?",
 			Text: fmt.Sprintf("`atomic_inc` is a relaxed, non-returning atomic: it orders nothing, so there is no annotation to weaken. "+
@@ -312,19 +400,9 @@ func answer(t *Table, b Budget) ([]Answer, error) {
 	case "v2-2012":
 		wmb, rbd := "queuecommand_multi:smp_wmb", "req_done:smp_read_barrier_depends"
 		both := []ablation.Edit{{Op: ablation.Weaken, Site: wmb}, {Op: ablation.Weaken, Site: rbd}}
-		var pair []string
-		for _, m := range t.Models {
-			o, err := s.Check(both, m, b)
-			if err != nil {
-				return nil, err
-			}
-			txt := o.Verdict.String()
-			if o.Verdict == Violated {
-				txt += " (" + o.Property + ")"
-			} else if o.Verdict == Unknown {
-				txt += " (" + o.Note() + ")"
-			}
-			pair = append(pair, m+": "+txt)
+		pair, err := verdictsWith(t, both, b)
+		if err != nil {
+			return nil, err
 		}
 		return []Answer{
 			{"Is the ACCESS_ONCE read of req_vq outside the lock safe?",
@@ -336,6 +414,39 @@ func answer(t *Table, b Budget) ([]Answer, error) {
 			{"What does the smp_wmb before the req_vq write pair with?",
 				summary(t, wmb) + " Weakening it together with its intended partner `" + rbd + "`: " + strings.Join(pair, "; ") + "."},
 		}, nil
+	case "blkmq-4.17":
+		return []Answer{{
+			Question: "What would repair it?",
+			Text: "No barrier: the variant as written breaks " + strings.Join(baselines(t, true), ", ") + ", and so does its strongest " +
+				"submitting code (see Repairs). Taking the last online CPU of a queue down shuts its managed interrupt down " +
+				"(migrate_one_irq) whatever is still outstanding on the queue; nothing waits. The fix is a protocol, the drain of " +
+				"bf0beec0607d (\"blk-mq: drain I/O when all CPUs in a hctx are offline\", v5.8): the drain-5.8 section below checks it at " +
+				"the same configuration.",
+		}}, nil
+	case "drain-5.8":
+		const mb = "notify_offline:smp_mb__after_atomic"
+		fix := []ablation.Edit{{Op: ablation.Insert, Site: "get_tag:test_and_set_bit_lock(tag)", Fence: model.FenceMb}}
+		with, err := verdictsWith(t, fix, b)
+		if err != nil {
+			return nil, err
+		}
+		half, err := verdictsWith(t, append([]ablation.Edit{{Op: ablation.Weaken, Site: mb}}, fix...), b)
+		if err != nil {
+			return nil, err
+		}
+		base := baselines(t, true)
+		return []Answer{{
+			Question: "Is the smp_mb__after_atomic() after setting INACTIVE enough?",
+			Text: "blk_mq_hctx_notify_offline() sets BLK_MQ_S_INACTIVE and then reads the tags (blk_mq_hctx_has_requests); the submitter " +
+				"takes a tag (sbitmap_get's test_and_set_bit_lock) and then reads INACTIVE (test_bit). That is store buffering: if both reads " +
+				"return the old values, a request is queued on a queue whose interrupt is then shut down. The comment pairs the barrier with " +
+				"\"the implied barrier in test_and_set_bit_lock\", but test_and_set_bit_lock is only an acquire: it orders its read, not its " +
+				"write, before the test_bit. The variant as written: " + strings.Join(base, ", ") + ". " + summary(t, mb) +
+				" With a full barrier after test_and_set_bit_lock as well (smp_mb__after_atomic() in blk_mq_get_tag, the other half of the " +
+				"pair): " + strings.Join(with, ", ") + ". With that barrier but without smp_mb__after_atomic(): " + strings.Join(half, ", ") +
+				". On x86 (tso) test_and_set_bit_lock is a locked instruction, a full barrier, so the " +
+				"pairing the comment describes holds there; under the Linux-kernel model and ARMv8 it does not, as modelled here.",
+		}}, nil
 	}
 	return nil, nil
 }

@@ -33,10 +33,20 @@ func SteeringConfig() steering.Config {
 		Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 1, Target: 0}}}
 }
 
-// HotplugConfig is the configuration hotplug variants are analysed at: the hotplug
-// package's default (a request in flight while the last CPU of its queue goes offline
-// and comes back).
-func HotplugConfig() hotplug.Config { return hotplug.DefaultConfig() }
+// HotplugConfig is the configuration hotplug variants are analysed at: the 2018
+// machine's single-node form (8 possible CPUs, 0-3 present) with 4 queues spread the
+// v4.17 way ({0,4} {1,5} {2,6} {3,7}), one request from CPU 1, and CPU 1 going
+// offline and coming back. CPU 1 is the only online CPU of queue 1, so the offline
+// step runs blk-mq's drain (drain-5.8) or shuts the interrupt down (blkmq-4.17) while
+// the request may be in flight: between the tag and the kick, on the ring, or
+// completing; the online step starts the interrupt again and (drain-5.8) reactivates
+// the queue. The submitter's INACTIVE test and the drain's tag test form the
+// store-buffering pair that smp_mb__after_atomic() in blk_mq_hctx_notify_offline()
+// is about.
+func HotplugConfig() hotplug.Config {
+	return hotplug.Config{Topology: "cpus=8 present=0-3", Queues: 4, Spread: "4.17",
+		Requests: []hotplug.Request{{CPU: 1}}, Hotplug: []hotplug.Step{{CPU: 1}, {Online: true, CPU: 1}}}
+}
 
 // NewSubject builds variant at the analysis configuration.
 func NewSubject(variant string) (*Subject, error) {

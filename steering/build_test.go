@@ -12,7 +12,7 @@ import (
 )
 
 func TestVariantsInHistoryOrder(t *testing.T) {
-	assert.Equal(t, []string{"single", "v2-2012", "v3.10", "v3.17", "v3.19-seqcount"}, steering.VariantNames())
+	assert.Equal(t, []string{"single", "v2-2012", "v3.10", "v3.17", "v3.19-seqcount", "v4.x"}, steering.VariantNames())
 	for _, v := range steering.Variants() {
 		assert.NotEmpty(t, v.Kernel, v.Name)
 		assert.NotEmpty(t, v.Doc, v.Name)
@@ -35,7 +35,7 @@ func TestBuildErrors(t *testing.T) {
 	cfg := steering.DefaultConfig()
 	_, err := steering.Build("v9", "", cfg)
 	require.Error(t, err)
-	assert.Equal(t, `unknown variant "v9" (have: single, v2-2012, v3.10, v3.17, v3.19-seqcount)`, err.Error())
+	assert.Equal(t, `unknown variant "v9" (have: single, v2-2012, v3.10, v3.17, v3.19-seqcount, v4.x)`, err.Error())
 
 	_, err = steering.Build("v3.10", "nope", cfg)
 	require.Error(t, err)
@@ -136,6 +136,7 @@ func TestSitesNameEachVersionsAnnotations(t *testing.T) {
 		"v3.10":          {"pick_vq:spin_lock(tgt_lock)", "pick_vq:atomic_inc_return(reqs)", "pick_vq:ACCESS_ONCE(req_vq)", "kick_cmd:spin_lock(vq_lock)", "req_done:smp_read_barrier_depends", "vq_done:spin_lock(vq_lock)"},
 		"v3.17":          {"pick_vq:spin_lock(tgt_lock)", "pick_vq:atomic_inc_return(reqs)", "vq_done:spin_lock(vq_lock)"},
 		"v3.19-seqcount": {"pick_vq:atomic_inc_return(reqs)", "read_seqcount_begin:smp_rmb", "read_seqcount_retry:smp_rmb", "write_seqcount_begin:smp_wmb", "write_seqcount_end:smp_wmb", "pick_vq:atomic_read(reqs)"},
+		"v4.x":           {"pick_vq:atomic_inc_return(reqs)", "write_seqcount_begin:smp_wmb", "queuecommand:atomic_dec(reqs)"},
 	}
 	absent := map[string][]string{
 		"v3.10":          {"queuecommand_multi:smp_wmb", "kick_cmd:spin_lock(tgt_lock)"},
@@ -170,17 +171,22 @@ func TestMutantsChangeTheProgram(t *testing.T) {
 	}
 }
 
-func TestLeanAndFullVirtqueue(t *testing.T) {
-	lean, err := steering.Build("v3.17", "", steering.DefaultConfig())
+// TestVirtqueueLayout: num_free is modelled at every configuration; the free list and
+// the token table only when descriptors are reused (kick failures).
+func TestVirtqueueLayout(t *testing.T) {
+	def, err := steering.Build("v3.17", "", steering.DefaultConfig())
 	require.NoError(t, err)
-	assert.Equal(t, 0, lean.Layout.NumFree.Len, "no num_free without kick failures")
+	assert.Equal(t, 2, def.Layout.NumFree.Len, "num_free per queue")
+	assert.Equal(t, 3, def.Layout.Ring, "a descriptor per request without kick failures")
+	assert.Equal(t, 0, def.Layout.Data.Len, "no free list without descriptor reuse")
 	cfg := steering.DefaultConfig()
 	cfg.KickFailure = true
 	cfg.RingSize = 2
 	full, err := steering.Build("v3.17", "", cfg)
 	require.NoError(t, err)
 	assert.Equal(t, 2, full.Layout.NumFree.Len)
-	assert.Equal(t, 4, full.Layout.DescData.Len)
+	assert.Equal(t, 4, full.Layout.Data.Len)
+	assert.Equal(t, 4, full.Layout.DescAddr.Len)
 	l, ok := full.Program.LocByName("vq1.desc[1].next")
 	require.True(t, ok)
 	assert.Equal(t, model.Value(0), full.Program.Locs[l].Init, "the last descriptor's next is left 0")

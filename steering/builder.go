@@ -3,6 +3,7 @@ package steering
 import (
 	"fmt"
 
+	"github.com/steercheck/steercheck/internal/srcstack"
 	"github.com/steercheck/steercheck/model"
 )
 
@@ -13,7 +14,11 @@ type builder struct {
 	p      *model.Program
 	sc     *Scenario
 	L      Layout
+	src    srcstack.Stack // the kernel function each thread is in (enter)
 }
+
+// enter is b.src.Enter: the statements t emits from now on model kernel function src.
+func (b *builder) enter(t *model.Thread, src string) (leave func()) { return b.src.Enter(t, src) }
 
 // is reports whether mutant m is applied.
 func (b *builder) is(m string) bool { return b.mutant == m }
@@ -42,21 +47,29 @@ func (b *builder) declare(perTarget func(*builder)) {
 			b.rename(b.L.UsedRing, q*b.L.Slots+s, fmt.Sprintf("vq%d.used.ring[%d]", q, s))
 		}
 	}
+	if b.cfg.RemoveTarget {
+		b.L.ScsiDone = b.p.ArrayOf("scsi_done", len(b.cfg.Requests), 0)
+		for r := range b.cfg.Requests {
+			b.rename(b.L.ScsiDone, r, fmt.Sprintf("r%d.scsi_done", r))
+		}
+	}
+	b.L.NumFree = b.perQueue("num_free", model.Value(b.L.Ring))
 	if !b.full() {
 		return
 	}
-	b.L.NumFree = b.perQueue("num_free", model.Value(b.L.Ring))
 	b.L.FreeHead = b.perQueue("free_head", 0)
 	// vring_new_virtqueue: every descriptor on the free list, desc[i].next = i + 1 for
-	// i < num-1; the last one's next stays 0 (the ring is zeroed).
+	// i < num-1; the last one's next stays 0 (the ring is zeroed); vq->data[i] = NULL.
 	b.L.DescNext = b.p.ArrayOf("desc_next", Q*b.L.Ring, 0)
-	b.L.DescData = b.p.ArrayOf("desc_data", Q*b.L.Ring, -1)
+	b.L.DescAddr = b.p.ArrayOf("desc_addr", Q*b.L.Ring, -1)
+	b.L.Data = b.p.ArrayOf("data", Q*b.L.Ring, -1)
 	for q := 0; q < Q; q++ {
 		for d := 0; d < b.L.Ring; d++ {
 			i := q*b.L.Ring + d
 			b.p.SetInit(b.L.DescNext, i, model.Value((d+1)%b.L.Ring))
 			b.rename(b.L.DescNext, i, fmt.Sprintf("vq%d.desc[%d].next", q, d))
-			b.rename(b.L.DescData, i, fmt.Sprintf("vq%d.desc[%d].data", q, d))
+			b.rename(b.L.DescAddr, i, fmt.Sprintf("vq%d.desc[%d].addr", q, d))
+			b.rename(b.L.Data, i, fmt.Sprintf("vq%d.data[%d]", q, d))
 		}
 	}
 }
@@ -147,6 +160,7 @@ func (b *builder) irqThreads(complete func(*builder, *model.Thread, int, int)) {
 		t := b.p.Thread(irqName(q), RoleIRQ.String())
 		info := ThreadInfo{Role: RoleIRQ, Index: q}
 		for j := 0; j < b.L.Slots; j++ {
+			t.Source(srcVringInterrupt)
 			idle := len(t.Code)
 			// vring_interrupt(): if (!more_used(vq)) return IRQ_NONE;
 			t.Await(func() model.Expr {
@@ -158,6 +172,56 @@ func (b *builder) irqThreads(complete func(*builder, *model.Thread, int, int)) {
 		}
 		b.sc.Threads = append(b.sc.Threads, info)
 	}
+}
+
+// scsiDone is sc->scsi_done(sc) for request req (a register) completed from queue q:
+// the completion marker and, with Config.RemoveTarget, the midlayer's view of it,
+// which the removal waits for.
+func (b *builder) scsiDone(t *model.Thread, q int, req model.Reg) {
+	t.Mark(MarkComplete, req, q)
+	if b.cfg.RemoveTarget {
+		t.Site("scsi_done:WRITE_ONCE(done)").WriteOnce(b.L.ScsiDone.Idx(req), 1)
+	}
+}
+
+// removeThreads creates, per target with requests, the removal of the target once the
+// midlayer has seen all its commands done: scsi_remove_target → scsi_target_reap →
+// scsi_target_destroy → the host template's target_destroy. destroy is the variant's
+// virtscsi_target_destroy, nil for a plain kfree(tgt).
+func (b *builder) removeThreads(destroy func(*builder, *model.Thread, int)) {
+	for tg := 0; tg < b.cfg.Targets; tg++ {
+		var reqs []int
+		for id, r := range b.cfg.Requests {
+			if r.Target == tg {
+				reqs = append(reqs, id)
+			}
+		}
+		if len(reqs) == 0 {
+			continue
+		}
+		t := b.p.Thread(fmt.Sprintf("remove%d", tg), RoleRemove.String())
+		t.Source("scsi_remove_target (drivers/scsi/scsi_sysfs.c)")
+		for _, id := range reqs {
+			// the last reference to the scsi_device goes when its last command is done
+			t.Await(func() model.Expr {
+				return model.Eq(t.Named("done").Site("remove:READ_ONCE(done)").ReadOnce(b.L.ScsiDone.At(id)), 1)
+			})
+		}
+		if destroy != nil {
+			destroy(b, t, tg)
+		} else {
+			b.kfreeTgt(t, tg)
+		}
+		b.sc.Threads = append(b.sc.Threads, ThreadInfo{Role: RoleRemove, Index: tg})
+	}
+}
+
+// kfreeTgt is virtscsi_target_destroy before v4.x: kfree(tgt). The free is modelled
+// as tgt->reqs taking the value Freed.
+func (b *builder) kfreeTgt(t *model.Thread, tg int) {
+	defer b.enter(t, "virtscsi_target_destroy (drivers/scsi/virtio_scsi.c)")()
+	t.Mark(MarkDestroy, tg)                                               // struct virtio_scsi_target_state *tgt = starget->hostdata;
+	t.Site("target_destroy:kfree(tgt)").WriteOnce(b.L.Reqs.At(tg), Freed) // kfree(tgt);
 }
 
 func deviceName(q int) string { return fmt.Sprintf("device%d", q) }

@@ -28,6 +28,16 @@ type Config struct {
 	// RingSize is 0) so that virtqueue_add fails with -ENOSPC and queuecommand returns
 	// SCSI_MLQUEUE_HOST_BUSY. Without it the ring holds every request and no kick fails.
 	KickFailure bool
+	// BlkMQ runs the host on blk-mq (scsi_mod.use_blk_mq=1): virtscsi_queuecommand_multi
+	// takes virtscsi_pick_vq_mq, the hardware queue blk-mq picked for the submitting CPU
+	// (cpu mod num_queues here), instead of per-target steering. Only variants with that
+	// path (v4.x) accept it.
+	BlkMQ bool
+	// RemoveTarget adds the removal of every target once its commands are done
+	// (scsi_remove_target → ... → virtscsi_target_destroy, which frees tgt): a thread per
+	// target that waits until the midlayer has seen each of the target's commands
+	// complete (sc->scsi_done), then runs the variant's virtscsi_target_destroy.
+	RemoveTarget bool
 }
 
 // MaxRequests bounds the number of requests of a scenario; beyond it the interrupt
@@ -59,6 +69,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ring-size must not be negative (got %d)", c.RingSize)
 	case c.RingSize > 0 && !c.KickFailure && c.RingSize < len(c.Requests):
 		return fmt.Errorf("ring-size %d is smaller than the %d requests: set kick-failure to model a full ring", c.RingSize, len(c.Requests))
+	case c.RemoveTarget && c.KickFailure:
+		return errors.New("remove-target and kick-failure together: a command returned busy is requeued by the midlayer, which the model does not do, so the removal would wait for it forever")
 	case len(c.Requests) == 0:
 		return errors.New("no requests: give at least one cpu:target pair")
 	case len(c.Requests) > MaxRequests:
@@ -132,6 +144,12 @@ func (c Config) String() string {
 	}
 	if c.KickFailure {
 		s += " kick-failure"
+	}
+	if c.BlkMQ {
+		s += " blk-mq"
+	}
+	if c.RemoveTarget {
+		s += " remove-target"
 	}
 	return s
 }

@@ -17,9 +17,13 @@
 //
 // Shared state: per target tgt_lock or tgt_seq, reqs and req_vq (a queue index, so
 // vq_lock and the rings are addressed through it: an address dependency); per queue
-// vq_lock and the split-virtqueue fields (virtqueue.go explains the two levels of
-// detail). Each variant's file documents what its version does on the busy path
-// (ring full → SCSI_MLQUEUE_HOST_BUSY): none of them undoes the increment of reqs.
+// vq_lock and the split-virtqueue fields, num_free always, the free list when
+// descriptors are reused (virtqueue.go explains the two levels of detail); per request
+// scsi_done with Config.RemoveTarget. Each variant's file documents what its version
+// does on the busy path (ring full → SCSI_MLQUEUE_HOST_BUSY): none before v4.x undoes
+// the increment of reqs. Each file names, at its top, the commits it models
+// (docs/HISTORY.md), and every statement carries the kernel function it models
+// (model.Thread.Source).
 //
 // Index:
 //   - config.go     Config, Request, Validate, ParseRequests, DefaultConfig
@@ -33,4 +37,6 @@
 //   - v3_10.go      v3.10: virtscsi_pick_vq under tgt_lock, as merged
 //   - v3_17.go      v3.17: plain read under the lock, no completion barrier
 //   - v3_19.go      v3.19-seqcount: tgt_lock replaced by a seqcount
+//   - v4_x.go       v4.x: 3.19's code with the blk-mq path and three later fixes (busy
+//     path, blk-mq increment, target_destroy's wait)
 package steering

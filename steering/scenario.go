@@ -17,7 +17,18 @@ const (
 	MarkSubmitted = "submitted" // (req, ok): queuecommand returns; ok=1 accepted, ok=0 SCSI_MLQUEUE_HOST_BUSY
 	MarkConsume   = "consume"   // (req, queue): the device took the buffer off the ring
 	MarkComplete  = "complete"  // (req, queue): the interrupt handler completed the command (sc->scsi_done)
+	MarkBusy      = "busy"      // (req): the kick failed; v4.x undoes the increment before returning busy
+	MarkDestroy   = "destroy"   // (target): virtscsi_target_destroy frees tgt (kfree)
 )
+
+// SteerBlkMQ is the "reqs seen" of a steer marker set by virtscsi_pick_vq_mq: blk-mq
+// picked the queue from the submitting CPU, with no per-target steering and no
+// per-target promise (P1 and P2 do not judge such requests).
+const SteerBlkMQ = -2
+
+// Freed is what virtscsi_target_destroy's kfree(tgt) leaves in tgt->reqs: a value no
+// count can take, so that an access after the free reads it (P6 reports it).
+const Freed = -1000
 
 // Role is what a thread of a scenario stands for.
 type Role uint8
@@ -27,14 +38,15 @@ const (
 	RoleCPU    Role = iota // a submitting CPU
 	RoleDevice             // the device side of one request virtqueue
 	RoleIRQ                // the interrupt handler of one request virtqueue
+	RoleRemove             // scsi_remove_target of one target (Config.RemoveTarget)
 )
 
-func (r Role) String() string { return [...]string{"cpu", "device", "irq"}[r] }
+func (r Role) String() string { return [...]string{"cpu", "device", "irq", "remove"}[r] }
 
 // ThreadInfo describes one thread of the program.
 type ThreadInfo struct {
 	Role  Role
-	Index int // the CPU number, or the queue number
+	Index int // the CPU number, the queue number, or the target number
 }
 
 // RequestInfo is one request of the scenario.
@@ -58,11 +70,13 @@ type Layout struct {
 	NumFree   model.Array // vq->vq.num_free
 	FreeHead  model.Array // vq->free_head
 	DescNext  model.Array // vring.desc[i].next
-	DescData  model.Array // vring.desc[i].addr and vq->data[i]: the request, -1 for none
+	DescAddr  model.Array // vring.desc[i].addr: the command the device reads (a request id, -1 never written)
+	Data      model.Array // vq->data[i]: the driver's token (a request id, -1 for NULL)
 	AvailIdx  model.Array // vring.avail->idx
 	AvailRing model.Array // vring.avail->ring[]
 	UsedIdx   model.Array // vring.used->idx
 	UsedRing  model.Array // vring.used->ring[].id
+	ScsiDone  model.Array // per request: 1 once sc->scsi_done ran (Config.RemoveTarget only)
 
 	Ring  int // descriptors per queue
 	Slots int // avail/used ring positions modelled per queue (one per request)
@@ -95,9 +109,13 @@ func Build(variant, mutant string, cfg Config) (*Scenario, error) {
 		if m.Variant != v.Name {
 			return nil, fmt.Errorf("mutant %q applies to variant %s, not %s", mutant, m.Variant, v.Name)
 		}
+		cfg = m.ConfigFor(cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if cfg.BlkMQ && !v.blkmq {
+		return nil, fmt.Errorf("blk-mq: variant %s has no virtscsi_pick_vq_mq (have: v4.x)", v.Name)
 	}
 	name := v.Name
 	if mutant != "" {
@@ -116,6 +134,9 @@ func Build(variant, mutant string, cfg Config) (*Scenario, error) {
 	b.cpuThreads(v.submit)
 	b.deviceThreads()
 	b.irqThreads(v.complete)
+	if cfg.RemoveTarget {
+		b.removeThreads(v.destroy)
+	}
 	b.sc.Layout = b.L
 	if err := checkEventBound(b.p); err != nil {
 		return nil, err

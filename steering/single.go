@@ -30,6 +30,7 @@ var variantSingle = Variant{
 
 // singleQueuecommand is virtscsi_queuecommand_single.
 func singleQueuecommand(b *builder, t *model.Thread, r RequestInfo) {
+	defer b.enter(t, "virtscsi_queuecommand_single (drivers/scsi/virtio_scsi.c)")()
 	t.Mark(MarkSubmit, r.ID, r.Target, r.CPU) // static int virtscsi_queuecommand_single(struct Scsi_Host *sh, struct scsi_cmnd *sc) {
 	//                                           tgt = &vscsi->tgt[sc->device->id];
 	t.Site("queuecommand_single:atomic_inc(reqs)").AtomicInc(b.L.Reqs.At(r.Target)) // atomic_inc(&tgt->reqs);

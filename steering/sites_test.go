@@ -11,12 +11,17 @@ import (
 )
 
 // TestEveryAnnotationHasASite: every variant and mutant, at the default
-// configuration and with the full virtqueue (KickFailure), names every ordering
+// configuration, with the full virtqueue (KickFailure), with the target removal and
+// (v4.x) on blk-mq, names every ordering
 // annotation and every access, and pairs every lock site with its unlock.
 func TestEveryAnnotationHasASite(t *testing.T) {
 	kf := steering.DefaultConfig()
 	kf.KickFailure = true
-	cfgs := map[string]steering.Config{"default": steering.DefaultConfig(), "kick-failure": kf}
+	rm := steering.DefaultConfig()
+	rm.RemoveTarget = true
+	mq := steering.DefaultConfig()
+	mq.BlkMQ = true
+	cfgs := map[string]steering.Config{"default": steering.DefaultConfig(), "kick-failure": kf, "remove-target": rm, "blk-mq": mq}
 	type build struct{ variant, mutant string }
 	var builds []build
 	for _, v := range steering.VariantNames() {
@@ -30,6 +35,9 @@ func TestEveryAnnotationHasASite(t *testing.T) {
 			name := bd.variant
 			if bd.mutant != "" {
 				name += "+" + bd.mutant
+			}
+			if cfg.BlkMQ && bd.variant != "v4.x" {
+				continue // the only variant with virtscsi_pick_vq_mq
 			}
 			t.Run(cname+"/"+name, func(t *testing.T) {
 				sc, err := steering.Build(bd.variant, bd.mutant, cfg)

@@ -6,6 +6,11 @@ import "github.com/steercheck/steercheck/model"
 // (Paolo Bonzini, 18 Dec 2012; seeds/003 holds the patch and its review), applied to
 // the 3.8-rc drivers/scsi/virtio_scsi.c it was written against.
 //
+// Kernel history: merged for 3.10 as "virtio-scsi: introduce multiqueue support"
+// (the merged commit's id is not confirmed here). The review of v2 (seeds/003) is
+// where the smp_wmb / smp_read_barrier_depends pairing and the ACCESS_ONCE read
+// outside the lock were questioned; docs/HISTORY.md lists the sources.
+//
 // Functions modelled, line by line:
 //   - virtscsi_queuecommand_multi: tgt_lock; atomic_inc_return(&tgt->reqs) == 1 →
 //     queue_num = cpu mod num_queues, smp_wmb(), tgt->req_vq = &req_vqs[queue_num];
@@ -37,6 +42,7 @@ var variantV2 = Variant{
 
 // v2QueuecommandMulti is virtscsi_queuecommand_multi.
 func v2QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
+	defer b.enter(t, "virtscsi_queuecommand_multi (drivers/scsi/virtio_scsi.c)")()
 	L, tg := b.L, r.Target
 	t.Mark(MarkSubmit, r.ID, r.Target, r.CPU) // static int virtscsi_queuecommand_multi(struct Scsi_Host *sh, struct scsi_cmnd *sc) {
 	//                                           tgt = &vscsi->tgt[sc->device->id];
@@ -71,6 +77,7 @@ func v2QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
 // multi paths. reqsSeen is the register holding what atomic_inc_return returned, or
 // an invalid Reg for the single path; early, if valid, is a req_vq already read.
 func v2Queuecommand(b *builder, t *model.Thread, r RequestInfo, reqsSeen, early model.Reg) {
+	defer b.enter(t, "virtscsi_queuecommand (drivers/scsi/virtio_scsi.c)")()
 	L, tg := b.L, r.Target
 	//                                              ret = SCSI_MLQUEUE_HOST_BUSY; cmd = mempool_alloc(...); (never fails here)
 	reqVq := early
@@ -88,6 +95,7 @@ func v2Queuecommand(b *builder, t *model.Thread, r RequestInfo, reqsSeen, early 
 
 // v2KickCmd is virtscsi_kick_cmd as the v2 patch used it; it returns the error register.
 func v2KickCmd(b *builder, t *model.Thread, r RequestInfo, vq model.Reg) model.Reg {
+	defer b.enter(t, "virtscsi_kick_cmd (drivers/scsi/virtio_scsi.c)")()
 	L, tg := b.L, r.Target
 	err := t.Named("err").Let(0)
 	t.Site("kick_cmd:spin_lock(tgt_lock)").SpinLock(L.TgtLock.At(tg)) // spin_lock_irqsave(&tgt->tgt_lock, flags);
@@ -103,6 +111,7 @@ func v2KickCmd(b *builder, t *model.Thread, r RequestInfo, vq model.Reg) model.R
 
 // v2ReqDone is virtscsi_req_done of the v2 patch for the j-th used buffer of queue q.
 func v2ReqDone(b *builder, t *model.Thread, q, j int) {
+	defer b.enter(t, "virtscsi_req_done (drivers/scsi/virtio_scsi.c)")()
 	//                                                                  req_vq = &vscsi->req_vqs[vq->index - VIRTIO_SCSI_VQ_BASE];
 	t.Site("req_done:smp_read_barrier_depends").SmpReadBarrierDepends()  // smp_read_barrier_depends();
 	t.Site("req_done:spin_lock(vq_lock)").SpinLock(b.L.VqLock.At(q))     // spin_lock_irqsave(&req_vq->vq_lock, flags);
@@ -113,9 +122,10 @@ func v2ReqDone(b *builder, t *model.Thread, q, j int) {
 
 // v2CompleteCmd is virtscsi_complete_cmd of the v2 patch.
 func v2CompleteCmd(b *builder, t *model.Thread, q int, req model.Reg) {
+	defer b.enter(t, "virtscsi_complete_cmd (drivers/scsi/virtio_scsi.c)")()
 	tg := t.Named("tgt").Let(b.targetOf(req)) // tgt = &vscsi->tgt[sc->device->id];  (sc = cmd->sc: address dependency on the token)
 	//                                           ... sc->result = resp->status; ... mempool_free(cmd, virtscsi_cmd_pool);
-	t.Mark(MarkComplete, req, q) //              sc->scsi_done(sc);
+	b.scsiDone(t, q, req) //                     sc->scsi_done(sc);
 	if b.is(MutIrqTgtLock) {
 		t.Site("complete_cmd:spin_lock(tgt_lock)").SpinLock(b.L.TgtLock.Idx(tg)) // MUTANT: spin_lock(&tgt->tgt_lock); under vq_lock
 	}

@@ -5,6 +5,12 @@ import "github.com/steercheck/steercheck/model"
 // Variant v3.10: multiqueue steering as merged for Linux 3.10 (drivers/scsi/virtio_scsi.c,
 // unchanged through 3.16).
 //
+// Kernel history: the multiqueue patch as merged, after 682993b4e445 ("virtio-scsi:
+// use virtqueue_add_sgs for command buffers", Wanlong Gao, 3.10): "all data protected
+// by the tgt_lock is just gone (multiqueue will find a new use for the lock)", so
+// tgt_lock guards only the steering and is never held with vq_lock. See
+// docs/HISTORY.md.
+//
 // Functions modelled, line by line:
 //   - virtscsi_queuecommand_multi: req_vq = virtscsi_pick_vq(vscsi, tgt), then
 //     virtscsi_queuecommand.
@@ -21,6 +27,16 @@ import "github.com/steercheck/steercheck/model"
 //   - virtscsi_req_done: smp_read_barrier_depends(); virtscsi_vq_done: vq_lock,
 //     virtqueue_get_buf loop, virtscsi_complete_cmd (sc->scsi_done; atomic_dec), unlock.
 //
+// The mutant split-inc (atomic_inc, then atomic_read) is equivalent to this code:
+// inside tgt_lock no other submitter can increment reqs, so only completions'
+// decrements can fall between the two, and a decrement only retires a request counted
+// before ours; atomic_read returns the number of requests outstanding at the read,
+// ours included, and "> 1" still means "another request is outstanding, on req_vq".
+// The full barrier atomic_inc_return loses paired with smp_read_barrier_depends() in
+// virtscsi_req_done, which reads no req_vq since 3.10: the lock orders everything the
+// decision reads and writes. properties.TestSplitIncIsEquivalent checks it at three
+// CPUs under sc and tso and at two under lkmm and armv8, with the window exercised.
+//
 // Busy path: a failed kick frees the command and returns SCSI_MLQUEUE_HOST_BUSY;
 // reqs keeps the increment (leak), as in every version until per-target steering was
 // removed. (A failed mempool_alloc does the same; it is not modelled.)
@@ -36,6 +52,7 @@ var variantV310 = Variant{
 
 // v310QueuecommandMulti is virtscsi_queuecommand_multi.
 func v310QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
+	defer b.enter(t, "virtscsi_queuecommand_multi (drivers/scsi/virtio_scsi.c)")()
 	t.Mark(MarkSubmit, r.ID, r.Target, r.CPU) // static int virtscsi_queuecommand_multi(struct Scsi_Host *sh, struct scsi_cmnd *sc) {
 	reqVq := v310PickVq(b, t, r)              //         struct virtio_scsi_vq *req_vq = virtscsi_pick_vq(vscsi, tgt);
 	v310Queuecommand(b, t, r, reqVq)          //         return virtscsi_queuecommand(vscsi, req_vq, sc);
@@ -46,6 +63,7 @@ func v310QueuecommandMulti(b *builder, t *model.Thread, r RequestInfo) {
 
 // v310PickVq is virtscsi_pick_vq; it returns the register holding the queue.
 func v310PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
+	defer b.enter(t, "virtscsi_pick_vq (drivers/scsi/virtio_scsi.c)")()
 	L, tg := b.L, r.Target
 	vq := t.Named("vq").Let(-1)
 	if !b.is(MutNoTgtLock) {
@@ -75,6 +93,7 @@ func v310PickVq(b *builder, t *model.Thread, r RequestInfo) model.Reg {
 
 // v310Queuecommand is virtscsi_queuecommand(vscsi, req_vq, sc) of 3.10.
 func v310Queuecommand(b *builder, t *model.Thread, r RequestInfo, reqVq model.Reg) {
+	defer b.enter(t, "virtscsi_queuecommand (drivers/scsi/virtio_scsi.c)")()
 	//                                                ret = SCSI_MLQUEUE_HOST_BUSY; cmd = mempool_alloc(virtscsi_cmd_pool, GFP_ATOMIC); (never fails here)
 	err := v310KickCmd(b, t, r, reqVq)            // if (virtscsi_kick_cmd(req_vq, cmd, ...) == 0)
 	t.Mark(MarkSubmitted, r.ID, model.Eq(err, 0)) //         ret = 0;  else mempool_free(cmd, virtscsi_cmd_pool);  (busy: reqs stays incremented)
@@ -83,6 +102,7 @@ func v310Queuecommand(b *builder, t *model.Thread, r RequestInfo, reqVq model.Re
 // v310KickCmd is virtscsi_kick_cmd from 3.10 on (unchanged in 3.17 and 3.19 but for
 // the gfp argument); it returns the error register.
 func v310KickCmd(b *builder, t *model.Thread, r RequestInfo, vq model.Reg) model.Reg {
+	defer b.enter(t, "virtscsi_kick_cmd (drivers/scsi/virtio_scsi.c)")()
 	err := t.Named("err").Let(0)
 	t.Site("kick_cmd:spin_lock(vq_lock)").SpinLock(b.L.VqLock.Idx(vq)) // spin_lock_irqsave(&vq->vq_lock, flags);
 	b.addBuf(t, vq, r.ID, err)                                         // err = virtscsi_add_cmd(vq->vq, cmd, req_size, resp_size);
@@ -94,6 +114,7 @@ func v310KickCmd(b *builder, t *model.Thread, r RequestInfo, vq model.Reg) model
 
 // v310ReqDone is virtscsi_req_done of 3.10 for the j-th used buffer of queue q.
 func v310ReqDone(b *builder, t *model.Thread, q, j int) {
+	defer b.enter(t, "virtscsi_req_done (drivers/scsi/virtio_scsi.c)")()
 	//                                                                  req_vq = &vscsi->req_vqs[vq->index - VIRTIO_SCSI_VQ_BASE];
 	t.Site("req_done:smp_read_barrier_depends").SmpReadBarrierDepends() // smp_read_barrier_depends();
 	vqDone(b, t, q, j)                                                  // virtscsi_vq_done(vscsi, req_vq, virtscsi_complete_cmd);
@@ -102,6 +123,7 @@ func v310ReqDone(b *builder, t *model.Thread, q, j int) {
 // vqDone is virtscsi_vq_done(vscsi, virtscsi_vq, virtscsi_complete_cmd) from 3.10 on,
 // for one used buffer.
 func vqDone(b *builder, t *model.Thread, q, j int) {
+	defer b.enter(t, "virtscsi_vq_done (drivers/scsi/virtio_scsi.c)")()
 	lock := !b.is(MutNoVqLock)
 	if lock {
 		t.Site("vq_done:spin_lock(vq_lock)").SpinLock(b.L.VqLock.At(q)) // spin_lock_irqsave(&virtscsi_vq->vq_lock, flags);
@@ -117,9 +139,10 @@ func vqDone(b *builder, t *model.Thread, q, j int) {
 
 // completeCmd is virtscsi_complete_cmd from 3.10 on.
 func completeCmd(b *builder, t *model.Thread, q int, req model.Reg) {
+	defer b.enter(t, "virtscsi_complete_cmd (drivers/scsi/virtio_scsi.c)")()
 	tg := t.Named("tgt").Let(b.targetOf(req)) // tgt = scsi_target(sc->device)->hostdata;  (sc = cmd->sc: address dependency on the token)
 	//                                           sc->result = resp->status; ... (mempool_free(cmd) before 3.17)
-	t.Mark(MarkComplete, req, q) //              sc->scsi_done(sc);
+	b.scsiDone(t, q, req) //                     sc->scsi_done(sc);
 	if !b.is(MutDecBeforeConsume) {
 		t.Site("complete_cmd:atomic_dec(reqs)").AtomicDec(b.L.Reqs.Idx(tg)) // atomic_dec(&tgt->reqs);
 	}

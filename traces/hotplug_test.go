@@ -87,7 +87,7 @@ func TestMinimizeHotplug(t *testing.T) {
 	require.NotNil(t, tr)
 	min, st, err := traces.Minimize(tr, traces.DefaultBudget)
 	require.NoError(t, err)
-	assert.Equal(t, "2", min.Hotplug.Requests, "%s → %s", st.Original, st.Minimized)
+	assert.Equal(t, "1", min.Hotplug.Requests, "%s → %s", st.Original, st.Minimized) // CPU 1 steers to queue 1 (mask 4,6): the hang
 	assert.Less(t, st.Minimized.Events, st.Original.Events)
 	r, err := min.Replay()
 	require.NoError(t, err)

@@ -35,6 +35,12 @@ var markerLabels = map[markerKey]func(a [3]int64) string{
 		}
 		return fmt.Sprintf("submitted r%d: busy (SCSI_MLQUEUE_HOST_BUSY)", a[0])
 	},
+	{steering.MarkBusy, 1}: func(a [3]int64) string {
+		return fmt.Sprintf("busy r%d: the kick failed (SCSI_MLQUEUE_HOST_BUSY follows)", a[0])
+	},
+	{steering.MarkDestroy, 1}: func(a [3]int64) string {
+		return fmt.Sprintf("destroy target %d: virtscsi_target_destroy frees tgt", a[0])
+	},
 	{steering.MarkConsume, 2}:  func(a [3]int64) string { return fmt.Sprintf("consume r%d from queue %d", a[0], a[1]) },
 	{steering.MarkComplete, 2}: func(a [3]int64) string { return fmt.Sprintf("complete r%d (queue %d)", a[0], a[1]) },
 	// hotplug

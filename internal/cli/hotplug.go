@@ -32,7 +32,7 @@ var hotplugOnlyFlags = []string{"topology", "spread", "hotplug", "unreachable", 
 // function, called after parsing, builds the configuration from hotplug.DefaultConfig
 // (the 2018 layout) and the flags that were set.
 func hotplugFlags(fs *flagSet) func() (hotplug.Config, error) {
-	topology := fs.text("topology", "", "hotplug variants: affinity `TOPOLOGY` (default: \"cpus=8 present=0-3\", the 2018 box)")
+	topology := fs.text("topology", "", "hotplug variants: affinity `TOPOLOGY` (default: \""+hotplug.Topology2018+"\", the 2018 box of b5b6e8c8d3b4)")
 	spread := fs.text("spread", "", "hotplug variants: affinity spreading of the queue masks, `ALGORITHM` 4.16, 4.17 or current (default: 4.16)")
 	steps := fs.text("hotplug", "", "hotplug variants: hotplug `STEPS` in order, e.g. \"-1,+1\" (offline CPU 1, then online; default: none)")
 	unreachable := fs.text("unreachable", "", "hotplug variants: comma-separated `CPUS` no interrupt can reach (default: none)")

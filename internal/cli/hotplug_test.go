@@ -8,17 +8,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/steercheck/steercheck/hotplug"
 	"github.com/steercheck/steercheck/traces"
 )
 
-// The 2018 layout (the defaults): managed-4.11 steers CPU 2's request to queue 2,
-// whose managed interrupt was never started; the hang is saved, replayable.
+// The 2018 box of b5b6e8c8d3b4 (the defaults): managed-4.11 steers CPU 1's request to
+// queue 1 (mask 4,6), whose managed interrupt was never started; the hang is saved,
+// replayable.
 func TestCheckHotplug2018Hang(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errs := run("check", "--variant", "managed-4.11", "--traces", dir)
 	require.Equal(t, ExitViolation, code, errs)
-	assert.Contains(t, out, "queue 2: mask 4-5, managed, shut down (no online CPU in mask)")
-	assert.Contains(t, out, "requests: r0 from CPU 2; hotplug: none")
+	assert.Contains(t, out, "queue 1: mask 4,6, managed, shut down (no online CPU in mask)")
+	assert.Contains(t, out, "irq39 0-1, irq40 4,6, irq41 2-3, irq42 5,7")
+	assert.Contains(t, out, "requests: r0 from CPU 1; hotplug: none")
 	assert.Contains(t, out, "P6 no-hang")
 	path := filepath.Join(dir, "managed-4.11", "sc-P6-no-hang.json")
 	assert.Contains(t, out, path)
@@ -28,14 +31,14 @@ func TestCheckHotplug2018Hang(t *testing.T) {
 	require.NotNil(t, tr.Hotplug)
 	assert.Equal(t, "P6", tr.Property)
 	assert.Equal(t, "sc", tr.Model)
-	assert.Equal(t, "cpus=8 present=0-3", tr.Hotplug.Topology)
+	assert.Equal(t, hotplug.Topology2018, tr.Hotplug.Topology)
 	txt, err := os.ReadFile(filepath.Join(dir, "managed-4.11", "sc-P6-no-hang.txt"))
 	require.NoError(t, err)
-	assert.Regexp(t, `! #\d+ » irq-lost queue 2 \(interrupt shut down\)`, string(txt))
+	assert.Regexp(t, `! #\d+ » irq-lost queue 1 \(interrupt shut down\)`, string(txt))
 
 	code, out, errs = run("replay", path)
 	require.Equal(t, ExitViolation, code, errs)
-	assert.Contains(t, out, "reproduced: P6 no-hang: request r0 from CPU 2 never completed")
+	assert.Contains(t, out, "reproduced: P6 no-hang: request r0 from CPU 1 never completed")
 
 	code, out, errs = run("explain", path)
 	require.Equal(t, ExitViolation, code, errs)
@@ -54,14 +57,14 @@ func TestCheckHotplugBlkMQ417Holds(t *testing.T) {
 	assert.Contains(t, out, "verdict holds")
 }
 
-// A hang that needs a particular order (CPU 2 first) is minimized to one request.
+// A hang that needs a particular order (CPU 1 first) is minimized to one request.
 func TestCheckHotplugMinimizes(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errs := run("check", "--variant", "managed-4.11", "--requests", "1,2", "--property", "P6", "--traces", dir)
+	code, _, errs := run("check", "--variant", "managed-4.11", "--requests", "2,1", "--property", "P6", "--traces", dir)
 	require.Equal(t, ExitViolation, code, errs)
 	tr, err := traces.ReadFile(filepath.Join(dir, "managed-4.11", "sc-P6-no-hang.json"))
 	require.NoError(t, err)
-	assert.Equal(t, "2", tr.Hotplug.Requests)
+	assert.Equal(t, "1", tr.Hotplug.Requests)
 }
 
 func TestCheckHotplugBadUsage(t *testing.T) {

@@ -202,6 +202,11 @@ func writeVerdictTables(b *bytes.Buffer, prefix string, models []string, jobs []
 		fmt.Fprintf(b, "| `%s` (%s) | %s |\n", mu.Name, mu.Variant, strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(b, "\nReproduce: `%s --mutant all`\n\n", command)
+	for _, mu := range steering.Mutants() {
+		if mu.Equivalent != "" {
+			fmt.Fprintf(b, "`%s` is equivalent to %s, not missed: %s.\n\n", mu.Name, mu.Variant, mu.Equivalent)
+		}
+	}
 }
 
 // hotplugScenario is one CPU-hotplug scenario reported in docs/VERDICTS.md.
@@ -215,11 +220,11 @@ func hotplugScenarios() []hotplugScenario {
 	offline := []hotplug.Step{{CPU: 1}}
 	return []hotplugScenario{
 		{"The 2018 layout under managed-4.11",
-			"8 possible CPUs, 0-3 present, 4 queues spread the 4.16 way ({0,1} {2,3} {4,5} {6,7}): queues 2 and 3 have no online CPU, so their managed interrupts are never started. Legacy steering (cpu mod n) sends CPU 2's request to queue 2: its completion interrupt can never be delivered.",
-			"managed-4.11", hotplug.Config{Topology: box, Queues: 4, Spread: "4.16", Requests: []hotplug.Request{{CPU: 2}}}},
+			"The machine of b5b6e8c8d3b4 (hotplug.Topology2018): 8 possible CPUs on two nodes (0,1,4,6 and 2,3,5,7), 0-3 present, 4 queues spread the 4.16 way, giving the commit's masks irq39 0-1, irq40 4,6, irq41 2-3, irq42 5,7: queues 1 and 3 have no online CPU, so their managed interrupts are never started. Legacy steering (cpu mod n) sends CPU 1's request to queue 1: its completion interrupt can never be delivered, the hang the commit reports.",
+			"managed-4.11", hotplug.DefaultConfig()},
 		{"The 2018 layout under blkmq-4.17",
-			"Same machine and masks, requests from CPUs 1 and 2: blk-mq maps each CPU to the queue whose mask contains it, so CPU 1 submits on queue 0 ({0,1}) and CPU 2 on queue 1 ({2,3}), whose interrupts run.",
-			"blkmq-4.17", hotplug.Config{Topology: box, Queues: 4, Spread: "4.16", Requests: []hotplug.Request{{CPU: 1}, {CPU: 2}}}},
+			"Same machine and masks, requests from CPUs 1 and 3: blk-mq maps each CPU to the queue whose mask contains it, so CPU 1 submits on queue 0 (0-1) and CPU 3 on queue 2 (2-3), whose interrupts run.",
+			"blkmq-4.17", hotplug.Config{Topology: hotplug.Topology2018, Queues: 4, Spread: "4.16", Requests: []hotplug.Request{{CPU: 1}, {CPU: 3}}}},
 		{"CPU 1 goes offline with its request in flight, blkmq-4.17",
 			"4.17 masks {0,4} {1,5} {2,6} {3,7}: CPU 1 is queue 1's only online CPU. Without a drain, the managed interrupt is shut down as the CPU leaves, whatever is outstanding; a completion raised after that is lost.",
 			"blkmq-4.17", hotplug.Config{Topology: box, Queues: 4, Spread: "4.17", Requests: []hotplug.Request{{CPU: 1}}, Hotplug: offline}},
