@@ -22,7 +22,7 @@ type Checker struct {
 	f       facts
 	o       order
 	locks   lockOrder
-	n       int64 // executions checked
+	n       int64  // executions checked
 	seen    []bool // ringAccounting's scratch
 	// Porcupine runs the porcupine form of P1 on every execution (the default); the
 	// direct form alone is allocation-free and is what benchmarks of the checker's
