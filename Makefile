@@ -2,7 +2,7 @@
 GO ?= go
 BENCHTIME ?= 1x
 
-.PHONY: run test bench lint fuzz build verdicts barriers proptest
+.PHONY: run test bench lint fuzz build verdicts barriers proptest herd7
 
 # The main job on built-in defaults: every variant under every memory model.
 run:
@@ -42,6 +42,11 @@ verdicts:
 # docs/BARRIERS.md, docs/barriers/ (witnesses) and docs/litmus/ (exported patterns).
 barriers:
 	$(GO) run ./cmd/steercheck barriers --doc docs/BARRIERS.md
+
+# Run herd7 (when installed: $$STEERCHECK_HERD7, herd7-lkmm or herd7) on every docs/litmus
+# test and compare with our runner's records beside them; herd7 takes minutes on the largest.
+herd7:
+	$(GO) test -count=1 -timeout 0 -run TestDocsLitmusAgreeWithHerd7 -v ./requirements/
 
 # Property tests with larger budgets than CI's -short runs.
 proptest:

@@ -33,4 +33,6 @@
 //   - v3_10.go      v3.10: virtscsi_pick_vq under tgt_lock, as merged
 //   - v3_17.go      v3.17: plain read under the lock, no completion barrier
 //   - v3_19.go      v3.19-seqcount: tgt_lock replaced by a seqcount
+//   - critical.go   CriticalSections: the submitting CPUs' steering critical sections
+//     (what fits a litmus test)
 package steering
