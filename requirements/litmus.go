@@ -1,6 +1,8 @@
 package requirements
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -217,10 +219,12 @@ func writeLitmus(root, file, text string) (string, map[string]*litmus.Result, er
 
 // runnerRecord is the .steercheck file of an exported test: what our runner printed
 // for it under every model (`steercheck litmus -show --model M FILE`, with the step
-// budget litmusSteps), and the results.
+// budget litmusSteps), and the results. A state set larger than listedStates is not
+// listed: its "States N" line gives the digest of the set instead (stateDigest).
 func runnerRecord(file, name, text string) (string, map[string]*litmus.Result, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# What steercheck's litmus runner printed for %s under each model (steercheck litmus -show --model MODEL %s).\n", file, file)
+	fmt.Fprintf(&b, "# What steercheck's litmus runner printed for %s under each model (steercheck litmus -show --model MODEL %s),\n", file, file)
+	fmt.Fprintf(&b, "# with more than %d final states given by their count and digest instead of listed.\n", listedStates)
 	fmt.Fprintf(&b, "# herd7 -conf linux-kernel.cfg %s computes lkmm: its output should equal the lkmm section (Time and Hash aside).\n", file)
 	results := map[string]*litmus.Result{}
 	for _, m := range Models() {
@@ -229,9 +233,45 @@ func runnerRecord(file, name, text string) (string, map[string]*litmus.Result, e
 			return "", nil, fmt.Errorf("%s under %s: %v", file, m, err)
 		}
 		results[m] = r
-		fmt.Fprintf(&b, "\n## %s\n%s", m, litmus.FormatHerd(r))
+		out := litmus.FormatHerd(r)
+		if len(r.States) > listedStates {
+			lines := make([]string, len(r.States))
+			for i, st := range r.States {
+				lines[i] = st.Text
+			}
+			list := r.StatesBlock()
+			out = strings.Replace(out, list, fmt.Sprintf("States %d (not listed; %s%s)\n", len(r.States), digestPrefix, stateDigest(lines)), 1)
+		}
+		fmt.Fprintf(&b, "\n## %s\n%s", m, out)
 	}
 	return b.String(), results, nil
+}
+
+// listedStates is the most final states a .steercheck record lists.
+const listedStates = 100
+
+// digestPrefix introduces a state set's digest in a record's "States N" line.
+const digestPrefix = "sha256 of the sorted states: "
+
+// stateDigest is the digest of a set of final states, each as herd7 prints it
+// ("0:r0=1; [x]=2;"): every state's atoms sorted, with "[x]" as "x", the states
+// sorted, joined by newlines, hashed with SHA-256. herd7's output gives the same digest
+// for the same set.
+func stateDigest(states []string) string {
+	norm := make([]string, len(states))
+	for i, s := range states {
+		norm[i] = normalState(s)
+	}
+	sort.Strings(norm)
+	sum := sha256.Sum256([]byte(strings.Join(norm, "\n")))
+	return hex.EncodeToString(sum[:])
+}
+
+// normalState is one state as herd7 prints it with its atoms sorted and "[x]" as "x".
+func normalState(s string) string {
+	atoms := strings.Fields(strings.NewReplacer(";", " ", "[", "", "]", "").Replace(s))
+	sort.Strings(atoms)
+	return strings.Join(atoms, " ")
 }
 
 // runText parses and runs an exported test under one model.
