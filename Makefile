@@ -1,20 +1,36 @@
 # steercheck — see README.md.
 GO ?= go
 BENCHTIME ?= 1x
+BIN := bin/steercheck
 
-.PHONY: run test bench lint fuzz build verdicts barriers proptest herd7
+.PHONY: run test race lint ci bench fuzz build verdicts barriers proptest herd7
 
-# The main job on built-in defaults: every variant under every memory model.
-run:
-	$(GO) run ./cmd/steercheck check
+# The main job on built-in defaults: every variant under every memory model, each
+# verdict compared with the expected one (violations of the historical bugs are
+# expected findings). Exits 0 when every verdict is the expected one.
+run: build
+	$(BIN) check --expect
 
+# The binary the README's examples use (go run would turn every exit code into 1).
 build:
-	$(GO) build -o bin/steercheck ./cmd/steercheck
+	$(GO) build -o $(BIN) ./cmd/steercheck
 
 # The tests CI runs (short budgets; see `make proptest` for longer ones).
 test:
 	$(GO) vet ./...
 	$(GO) test -short -count=1 ./...
+
+# The same tests under the race detector (CI runs it after make test).
+race:
+	$(GO) test -race -short -count=1 -timeout 20m ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+# Everything CI runs (.ci/run).
+ci: lint test race
 
 # Explorer benchmarks: executions explored, executions per second, wall time, for the
 # reference steering scenarios under each model; and the whole kernel litmus folder in
@@ -22,10 +38,6 @@ test:
 bench:
 	$(GO) test -run XXX -bench . -benchtime $(BENCHTIME) ./bench/
 	$(GO) test -run XXX -bench KernelLitmusFolder -benchtime 20x ./litmus/
-
-lint:
-	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
-	$(GO) vet ./...
 
 # Fuzz the litmus parser, the litmus translator and the trace reader for a bounded
 # time each.
@@ -36,12 +48,12 @@ fuzz:
 	$(GO) test ./traces -run XXX -fuzz '^FuzzUnmarshal$$' -fuzztime $(FUZZTIME)
 
 # Regenerate docs/VERDICTS.md (a test fails when it is stale).
-verdicts:
-	$(GO) run ./cmd/steercheck verdicts -o docs/VERDICTS.md
+verdicts: build
+	$(BIN) verdicts --out docs/VERDICTS.md
 
 # docs/BARRIERS.md, docs/barriers/ (witnesses) and docs/litmus/ (exported patterns).
-barriers:
-	$(GO) run ./cmd/steercheck barriers --doc docs/BARRIERS.md
+barriers: build
+	$(BIN) barriers --doc docs/BARRIERS.md
 
 # Run herd7 (when installed: $$STEERCHECK_HERD7, herd7-lkmm or herd7) on every docs/litmus
 # test and compare with our runner's records beside them; herd7 takes minutes on the largest.

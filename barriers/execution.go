@@ -6,7 +6,8 @@ import "github.com/steercheck/steercheck/model"
 // relations every model here is written in.
 //
 // Nodes. The graph's initial writes are implicit; here each location the graph touches
-// gets one initial-write node (IW), numbered first, then every thread's events in
+// (a read, a write, or synchronize_srcu, whose event names its srcu_struct) gets one
+// initial-write node (IW), numbered first, then every thread's events in
 // program order. A read whose RF IsInit reads its location's IW node; IW is
 // coherence-first (the graph's Co lists exclude it). Markers (logical actions with no
 // memory effect) are nodes in no relation at all, so no model sees them.
@@ -14,7 +15,8 @@ import "github.com/steercheck/steercheck/model"
 // Base relations, as herd7 defines them:
 //
 //	po       program order: same thread, earlier index (never IW, never markers)
-//	loc      same location (memory events, IW included)
+//	loc      same location (memory events, IW and synchronize_srcu included: herd7's loc
+//	         relates every event with a location)
 //	intr     same thread (reflexive); ext is its complement (IW is external to all)
 //	rf       write → read that reads it
 //	co       coherence: IW before Co[loc][0] before Co[loc][1] …, transitive
@@ -79,6 +81,8 @@ const (
 	cLockBlocked                     // a spin_lock read that saw the lock taken (its thread waits)
 	cDeref                           // rcu_dereference
 	cIsLocked                        // spin_is_locked's read (lock.cat's RL/RU: a lock event for the flags only)
+	cSrcuLock                        // Srcu-lock: the read of srcu_read_lock / srcu_down_read
+	cSrcuUnlock                      // Srcu-unlock: the write of srcu_read_unlock / srcu_up_read
 )
 
 // depKind says whether and how an execution's dependencies are built.
@@ -102,7 +106,7 @@ func (x *execution) build(g *model.ExecutionGraph, deps depKind) {
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {
 			e := &g.Threads[t].Events[i]
-			if (e.Kind == model.KindRead || e.Kind == model.KindWrite) && x.iw[e.Loc] < 0 {
+			if e.HasLoc() && x.iw[e.Loc] < 0 {
 				x.iw[e.Loc] = int32(n)
 				n++
 			}
@@ -132,7 +136,7 @@ func (x *execution) build(g *model.ExecutionGraph, deps depKind) {
 			v := x.off[t] + i
 			e := &g.Threads[t].Events[i]
 			x.info[v] = nodeInfo{thread: int32(t), index: int32(i), loc: -1}
-			if e.Kind == model.KindRead || e.Kind == model.KindWrite {
+			if e.HasLoc() {
 				x.info[v].loc = int32(e.Loc)
 			}
 			x.class[v] = x.classify(t, i)
@@ -170,8 +174,11 @@ func (x *execution) ref(v int) model.EventRef {
 
 // classify computes the classes of event i of thread t from its kind, its annotations
 // and the instruction that produced it.
-func (x *execution) classify(t, i int) evClass {
-	g := x.g
+func (x *execution) classify(t, i int) evClass { return classify(x.g, t, i) }
+
+// classify computes the classes of event i of thread t of g. Only cPending depends on
+// the events after it (whether an RMW read's write half is in g yet).
+func classify(g *model.ExecutionGraph, t, i int) evClass {
 	evs := g.Threads[t].Events
 	e := &evs[i]
 	op := g.Prog.Threads[t].Code[e.PC].Op
@@ -189,7 +196,7 @@ func (x *execution) classify(t, i int) evClass {
 	}
 	const marking = model.AnnOnce | model.AnnAcquire | model.AnnRelease | model.AnnRelaxed |
 		model.AnnMb | model.AnnRMW | model.AnnLock | model.AnnUnlock | model.AnnDeref | model.AnnNoReturn |
-		model.AnnIsLocked
+		model.AnnIsLocked | model.AnnSrcuLock | model.AnnSrcuUnlock
 	isRMWOp := op == model.OpRMW || op == model.OpLock || op == model.OpTrylock
 	if e.Ann&marking == 0 && !isRMWOp {
 		c |= cPlain
@@ -199,6 +206,12 @@ func (x *execution) classify(t, i int) evClass {
 	}
 	if e.Ann&model.AnnIsLocked != 0 {
 		c |= cIsLocked
+	}
+	if e.Ann&model.AnnSrcuLock != 0 && e.Kind == model.KindRead {
+		c |= cSrcuLock
+	}
+	if e.Ann&model.AnnSrcuUnlock != 0 && e.Kind == model.KindWrite {
+		c |= cSrcuUnlock
 	}
 	if op == model.OpRMW {
 		c |= cRMWInstr
@@ -372,23 +385,33 @@ func (x *execution) buildDeps(kind depKind) {
 // addDeps adds to r an edge to event i of thread t from every read of d that may be
 // the source of a dependency.
 func (x *execution) addDeps(r *rel, t, i int, d model.DepSet) {
-	evs := x.g.Threads[t].Events
-	code := x.g.Prog.Threads[t].Code
 	v := x.off[t] + i
+	src := depSources(x.g, t, i, d, r == x.data)
+	forEach(src[:], func(j int) { r.add(x.off[t]+j, v) })
+}
+
+// depSources is the part of d (indices of earlier events of thread t) that may be the
+// source of a dependency into event i: reads, except those of lock operations, and
+// (for a data dependency, isData) except the read half of an xchg or cmpxchg into its
+// own write half.
+func depSources(g *model.ExecutionGraph, t, i int, d model.DepSet, isData bool) model.DepSet {
+	evs := g.Threads[t].Events
+	code := g.Prog.Threads[t].Code
+	var out model.DepSet
 	forEach(d[:], func(j int) {
-		u := x.off[t] + j
-		if j >= i || x.class[u]&cRead == 0 {
+		if j >= i || evs[j].Kind != model.KindRead {
 			return
 		}
 		switch code[evs[j].PC].Op {
 		case model.OpLock, model.OpTrylock:
 			return // herd7: spin_trylock returns a constant
 		}
-		if r == x.data && j == i-1 && x.class[v]&cRMWWrite != 0 {
+		if isData && j == i-1 && evs[i].Kind == model.KindWrite && evs[i].Ann&model.AnnRMW != 0 {
 			if in := &code[evs[i].PC]; in.RMW == model.RMWXchg || in.RMW == model.RMWCmpxchg {
 				return // the value stored does not depend on the value read
 			}
 		}
-		r.add(u, v)
+		out.Add(j)
 	})
+	return out
 }

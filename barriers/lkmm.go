@@ -28,7 +28,13 @@ func init() {
 //     execution (generated/random G00804). Only plain accesses can close such a cycle
 //     under the .cat (a marked read's data dependency is in hb), e.g. a plain read
 //     whose value a WRITE_ONCE stores, read back in a load-buffering cycle
-//     (generated/cycles C00262).
+//     (generated/cycles C00262). One difference remains: when the cycle only copies
+//     the value (a plain read stored unchanged, or through an operation herd7's
+//     solver simplifies away, such as r0 + 0), the equations reduce to v = v and
+//     herd7 keeps the execution with an undetermined symbolic value (its states
+//     print S8, S10, …); steercheck has no symbolic values and forbids it as well
+//     (generated2/random R00242; litmus' herdSymbolic checks that this is the whole
+//     difference there).
 //   - lock-nest: no spin_lock in a critical section of the same lock (lock.cat).
 //   - unmatched-locks: at most one never-released lock acquisition per lock (lock.cat);
 //     on a graph still being built, a running thread's acquisition is not counted.
@@ -43,15 +49,15 @@ func init() {
 //     read before them, wmb, unlock-lock), then possibly an rfe.
 //   - rcu: irreflexive(rb), rb = prop ; rcu-fence ; hb* ; pb* ; [Marked], where rcu-fence
 //     relates events separated by a chain with at least as many grace periods
-//     (synchronize_rcu) as read-side critical sections (rcu-order).
+//     (synchronize_rcu, synchronize_srcu) as read-side critical sections (rcu-order);
+//     an SRCU grace period pairs only with critical sections of its own srcu_struct.
 //   - plain-coherence: a plain access racing with another access (pre-race) must not
 //     see or overwrite values against the order the marked accesses around it force
 //     (wr-incoh, rw-incoh, ww-incoh).
 //
 // The flags (data-race, mixed-accesses, unmatched-rcu-lock, …) do not change which
-// executions are allowed and are not computed. SRCU, spin_is_locked and
-// smp_mb__after_srcu_read_unlock have no counterpart in the program DSL, so their parts
-// of the model are absent; everything else of the three files is here.
+// executions are allowed; lkmm_flags.go computes them. Everything of the three files is
+// here, SRCU included (lkmm_srcu.go).
 //
 // Kernel primitives, the events the program DSL gives them, the herd7 tags those
 // correspond to (herd-representation.txt), and what they order:
@@ -86,6 +92,13 @@ func init() {
 //	barrier()                              F FenceBarrier                    F[barrier]       nothing (data-race flag only)
 //	rcu_read_lock/unlock                   F FenceRcuLock/Unlock             F[rcu-lock/unlock] read-side critical section
 //	synchronize_rcu                        F FenceSyncRcu                    F[sync-rcu]      strong fence; grace period
+//	srcu_read_lock, srcu_down_read         R AnnSrcuLock                     R[srcu-lock]     marked read; starts an SRCU
+//	                                                                                          read-side section (srcu-rscs)
+//	srcu_read_unlock, srcu_up_read         W AnnSrcuUnlock                   W[srcu-unlock]   marked write; ends it
+//	synchronize_srcu(_expedited)           F FenceSyncSrcu, with Loc         Sync-srcu        strong fence; grace period
+//	                                                                                          of its srcu_struct only
+//	smp_mb__after_srcu_read_unlock         F FenceAfterSrcuReadUnlock        F[after-srcu-read-unlock] srcu-unlock
+//	                                                                                          and before → later
 //
 // Dependencies carried through plain memory (the .bell's carry-dep: data ; rfi)* are
 // folded into addr, data and ctrl, as the .bell does.
@@ -106,6 +119,13 @@ type LKMM struct {
 	alpha bool // lkmm-alpha: see lkmm_alpha.go
 	x     execution
 	stack []int // rcuReadSections scratch
+	// The incremental check (lkmm_incremental.go).
+	inc    [mirrorPoolSize]lkmmInc
+	pool   mirrorPool
+	rcuUse struct {
+		prog *model.Program // the program has is about
+		has  bool           // it has an RCU primitive
+	}
 }
 
 // Name implements Model.
@@ -122,14 +142,22 @@ func (m *LKMM) Doc() string { return registry[m.Name()].doc }
 // PorfCycles tells the explorer to enumerate executions with po ∪ rf cycles too.
 func (*LKMM) PorfCycles() bool { return true }
 
-// Consistent implements Model.
-func (m *LKMM) Consistent(g *model.ExecutionGraph) bool { return m.Violation(g) == "" }
+// Consistent implements Model: on a mirror of g (lkmm_incremental.go) when g has no
+// po ∪ rf cycle and the program no RCU primitive, else by the relations (Violation).
+func (m *LKMM) Consistent(g *model.ExecutionGraph) bool {
+	mi := m.mirrorOf(g)
+	if mi == nil {
+		return m.Violation(g) == ""
+	}
+	return mi.consistent(g)
+}
 
 // lkmmSets are the event sets of the .bell and lock.cat.
 type lkmmSets struct {
 	R, W, M, IW, Plain, Marked          set
 	Acquire, Release, Mb, RMW, Noreturn set
 	LKR, LKW, UL                        set
+	SrcuLock, SrcuUnlock, SyncSrcu      set // Srcu-lock, Srcu-unlock, Sync-srcu
 }
 
 // lkmmRels are the relations the axioms after happens-before reuse.
@@ -192,6 +220,9 @@ func (m *LKMM) sets() lkmmSets {
 	s.LKR = x.setOf(cLockRead, 0)
 	s.LKW = x.setOf(cLockWrite, 0)
 	s.UL = x.setOf(cUnlock, 0)
+	s.SrcuLock = x.setOf(cSrcuLock, 0)
+	s.SrcuUnlock = x.setOf(cSrcuUnlock, 0)
+	s.SyncSrcu = x.fences(model.FenceSyncSrcu)
 	return s
 }
 
@@ -246,9 +277,10 @@ func (m *LKMM) happensBefore(s *lkmmSets, r *lkmmRels) bool {
 	r.rfi = a.inter(x.rf, x.intr)
 	r.rfe = a.minus(x.rf, x.intr)
 
-	// Dependencies carried through plain memory (the .bell's carry-dep).
+	// Dependencies carried through plain memory (the .bell's carry-dep):
+	// carry-dep = (data ; [~Srcu-unlock] ; rfi)*.
 	addr, data, ctrl := x.addr, x.data, x.ctrl
-	if through := a.seq(data, r.rfi); !through.empty() {
+	if through := a.seq(a.restrict(nil, data, a.complement(s.SrcuUnlock)), r.rfi); !through.empty() {
 		carry := a.star(through)
 		addr, data, ctrl = a.seq(carry, addr), a.seq(carry, data), a.seq(carry, ctrl)
 	}
@@ -314,8 +346,9 @@ func (m *LKMM) fenceRels(s *lkmmSets, addr, data, ctrl, ulLink *rel) lkmmFences 
 		a.restrict(s.M, a.seq(poOpt, a.id(s.RMW), x.fencerel(x.fences(model.FenceAfterAtomic))), s.M),
 		a.restrict(s.M, a.seq(poOpt, a.id(s.LKW), x.fencerel(x.fences(model.FenceAfterSpinlock))), s.M),
 		a.restrict(s.M, a.seq(f.poUnlockLockPo, a.id(x.fences(model.FenceAfterUnlockLock)), po), s.M),
+		a.restrict(s.M, x.afterSrcuUnlock(), s.M),
 	)
-	gp := a.seq(po, a.id(x.fences(model.FenceSyncRcu)), poOpt)
+	gp := a.seq(po, a.id(x.fences(model.FenceSyncRcu, model.FenceSyncSrcu)), poOpt)
 	f.strongFence = a.union(mb, gp)
 	f.nonrwFence = a.union(f.strongFence, f.poRel, f.acqPo)
 	f.fence = a.union(f.nonrwFence, f.wmb, f.rmb)
@@ -335,28 +368,37 @@ func withoutID(a *algebra, x *rel) *rel {
 	return r
 }
 
-// rcu computes rb and rcu-fence; both are nil when the graph has no RCU event.
+// rcu computes rb and rcu-fence; both are nil when the graph has no RCU or SRCU
+// grace period or read-side critical section. The SRCU terms of rcu-order count only
+// when the grace period and the critical section name the same srcu_struct (& loc;
+// synchronize_srcu's event has its srcu_struct as location).
 func (m *LKMM) rcu(s *lkmmSets, r *lkmmRels) (rb, rcuFence *rel) {
 	x := &m.x
 	a := &x.a
 	sync := x.fences(model.FenceSyncRcu)
 	rscs := m.rcuReadSections()
-	if sync.empty() && rscs.empty() {
+	srscs := m.srcuReadSections(s)
+	if sync.empty() && rscs.empty() && s.SyncSrcu.empty() && srscs.empty() {
 		return nil, nil
 	}
 	po := x.po
 	hbStar, pbStar := a.star(r.hb), a.star(r.pb)
 	link := a.seq(a.opt(po), hbStar, pbStar, r.prop, po)
-	gp := a.id(sync)
-	rscsi := a.inv(rscs)
+	gp, sgp := a.id(sync), a.id(s.SyncSrcu)
+	rscsi, srscsi := a.inv(rscs), a.inv(srscs)
+	sameLoc := func(y *rel) *rel { return a.inter(y, x.loc) }
 	// rcu-order is the least fixpoint of its recursive definition.
 	order := a.newRel()
 	for {
-		next := a.union(gp,
+		next := a.union(gp, sgp,
 			a.seq(gp, link, rscsi),
+			sameLoc(a.seq(sgp, link, srscsi)),
 			a.seq(rscsi, link, gp),
+			sameLoc(a.seq(srscsi, link, sgp)),
 			a.seq(gp, link, order, link, rscsi),
+			sameLoc(a.seq(sgp, link, order, link, srscsi)),
 			a.seq(rscsi, link, order, link, gp),
+			sameLoc(a.seq(srscsi, link, order, link, sgp)),
 			a.seq(order, link, order))
 		if sameRel(next, order) {
 			break

@@ -56,6 +56,7 @@ func (m *LKMM) Flags(g *model.ExecutionGraph) []string {
 	if r != nil {
 		out = append(out, m.lockFlags(&s)...)
 		out = append(out, m.rcuFlags()...)
+		out = append(out, m.srcuFlags(&s)...)
 	}
 	sort.Strings(out)
 	return out

@@ -20,10 +20,13 @@ type limited interface {
 // asked about p's executions: rather than mis-judge them, its Consistent panics when it
 // meets such an event.
 //
-// The models other than lkmm (sc, tso, armv8) cannot judge synchronize_rcu: a grace period
-// is no instruction but a wait for every reader that started before it, which only
-// lkmm models. They take rcu_read_lock/rcu_read_unlock as compiler barriers (what they
-// are in a non-preemptible kernel), which is exact when no grace period is involved.
+// The models other than lkmm (sc, tso, armv8) cannot judge synchronize_rcu or
+// synchronize_srcu: a grace period is no instruction but a wait for every reader that
+// started before it, which only lkmm models. They take rcu_read_lock/rcu_read_unlock as
+// compiler barriers (what they are in a non-preemptible kernel), which is exact when no
+// grace period is involved, and srcu_read_lock/srcu_read_unlock as the kernel's .def
+// spells them, a load and a store of the srcu_struct; that is weaker than their
+// implementation (a per-CPU counter and a full barrier), so it allows more, never less.
 func Supports(m model.Consistency, p *model.Program) error {
 	var lim limited
 	switch mm := m.(type) {
@@ -56,7 +59,23 @@ func Supports(m model.Consistency, p *model.Program) error {
 // hardwareLimits is what the hardware models cannot judge.
 type hardwareLimits struct{}
 
-func (hardwareLimits) unsupportedFence(k model.FenceKind) bool { return k == model.FenceSyncRcu }
+func (hardwareLimits) unsupportedFence(k model.FenceKind) bool {
+	return k == model.FenceSyncRcu || k == model.FenceSyncSrcu
+}
+
+// afterSrcuUnlock is po? ; [Srcu-unlock] ; fencerel(After-srcu-read-unlock): what
+// smp_mb__after_srcu_read_unlock() orders, an srcu_read_unlock and everything before
+// it against everything after the fence. LKMM has it as a term of mb; the hardware
+// models give it the same ordering, that of the full barrier the kernel's
+// srcu_read_unlock executes (the fence itself is empty there).
+func (x *execution) afterSrcuUnlock() *rel {
+	a := &x.a
+	fences := x.fences(model.FenceAfterSrcuReadUnlock)
+	if fences.empty() {
+		return a.newRel()
+	}
+	return a.seq(a.opt(x.po), a.id(x.setOf(cSrcuUnlock, 0)), x.fencerel(fences))
+}
 
 // refuseUnsupported panics when g holds an event m cannot judge (see Supports).
 func refuseUnsupported(name string, lim limited, g *model.ExecutionGraph) {

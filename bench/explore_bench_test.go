@@ -45,6 +45,7 @@ func benchExplore(b *testing.B, variant, name, modelName string) {
 	}
 	var res model.Result
 	b.ResetTimer()
+	mt := startMeter()
 	for i := 0; i < b.N; i++ {
 		m, err := barriers.New(modelName)
 		if err != nil {
@@ -68,10 +69,7 @@ func benchExplore(b *testing.B, variant, name, modelName string) {
 		complete = 1
 	}
 	b.ReportMetric(complete, "complete")
-	perRun := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(float64(res.Executions), "executions")
-	b.ReportMetric(float64(res.Executions)/perRun, "exec/s")
-	b.ReportMetric(perRun, "s/run")
+	mt.report(b, res.Executions)
 }
 
 func BenchmarkV2_2012_SC_3cpu1tgt2q1req(b *testing.B) {

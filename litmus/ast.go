@@ -34,6 +34,7 @@ type Test struct {
 	Init      []*InitDecl // initial state: the { ... } block
 	Threads   []*Thread   // P0, P1, ... in order; Threads[i].ID == i
 	Locations []Loc       // optional "locations [...]": extra things to print
+	LocsPos   Pos         // the "locations" keyword, when there is one
 	Filter    Prop        // optional "filter" proposition; nil when absent
 	Cond      *Condition  // the final condition
 }

@@ -55,7 +55,7 @@ func (p *Program) operand(v Value, pos Pos) operand {
 	case ValueAddr:
 		a, ok := p.Addr(v.Sym)
 		if !ok {
-			p.failf(pos, "unknown location %s", v.Sym)
+			p.failf(pos, "%s", unknownLocation(v.Sym))
 		}
 		return func([]model.Value) model.Value { return a }
 	case ValueLoc:

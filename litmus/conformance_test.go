@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/steercheck/steercheck/model"
@@ -69,29 +67,16 @@ type kernelOutcome struct {
 // CPUs. The tests are independent; each run gets its own model instance.
 func runKernelFolder(tb testing.TB, exps []herdExpect, modelName string) []kernelOutcome {
 	out := make([]kernelOutcome, len(exps))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				o := &out[i]
-				o.exp = exps[i]
-				test, err := ParseFile(filepath.Join(kernelDir, exps[i].file))
-				if err == nil {
-					o.res, err = Run(test, modelName, model.Options{})
-				}
-				o.err = err
-				errors.As(err, &o.unsupported)
-			}
-		}()
-	}
-	for i := range exps {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallelFor(len(exps), func(i int) {
+		o := &out[i]
+		o.exp = exps[i]
+		test, err := ParseFile(filepath.Join(kernelDir, exps[i].file))
+		if err == nil {
+			o.res, err = Run(test, modelName, model.Options{})
+		}
+		o.err = err
+		errors.As(err, &o.unsupported)
+	})
 	return out
 }
 

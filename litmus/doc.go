@@ -46,11 +46,15 @@
 //
 // Calls are not interpreted by the parser: any name may be called. The
 // table in primitives.go (LookupPrimitive, CheckPrimitives) says which
-// names are known kernel primitives, their kind, ordering and arity, so
-// that later stages can reject an unsupported one by name and position.
+// names are known kernel primitives, their kind, ordering and arity. The
+// translator rejects a name that neither that table nor the kernel's
+// linux-kernel.def defines as ill-formed (*ParseError: herd7 stops on it
+// too), and one that only linux-kernel.def defines (HerdOnlyPrimitive: the
+// bitwise atomics) as unsupported (*UnsupportedError), by name and position.
 //
 // After the threads come an optional "locations [...]" list, an optional
-// "filter" proposition, and the final condition: "exists", "~exists" (or
+// "filter" proposition, and the final condition, which may be left out
+// (herd7 then reads "forall (true)"): "exists", "~exists" (or
 // "not exists") or "forall" followed by a proposition built from atoms
 // "loc=value" (also "==" and "!="), "true", "false", "~" or "not",
 // "/\", "\/", "=>" and parentheses. An atom's location is a shared
@@ -74,7 +78,7 @@
 //	├── Threads []*Thread           {ID, Params []*Param, Body []Stmt}
 //	├── Locations []Loc             nil when absent
 //	├── Filter Prop                 nil when absent
-//	└── Cond *Condition             {Quant, Prop}
+//	└── Cond *Condition             {Quant, Prop}; nil when absent
 //
 // Statements are *DeclStmt, *AssignStmt, *ExprStmt, *IfStmt, *WhileStmt
 // and *BlockStmt. The branches of if and while are always blocks: a
@@ -110,7 +114,12 @@
 // and structs; ternary, comma, increment and compound assignment
 // operators; "final", "observed", "cases" and "with" clauses; the
 // "(texname)" after a test name; typed entries in "locations". Octal
-// literals are rejected instead of being read as decimal.
+// literals are rejected instead of being read as decimal. The translator
+// is stricter than herd7 in two more ways: a shared location that the
+// "locations" list, the filter or the final condition names must be
+// declared in the initial state or be a thread parameter, and a register
+// they name must exist (herd7 reads an unknown one as 0, which hides a
+// misspelt name).
 //
 // # Errors
 //
@@ -122,6 +131,7 @@
 //
 // Index:
 //   - ast.go, lexer.go, parser.go, format.go  the syntax tree, parser and printer
+//   - roundtrip.go      CheckRoundTrip: Format and Parse give the same tree back
 //   - primitives.go     the kernel primitives the format knows, by name
 //   - translate.go, translate_expr.go  a parsed test as a model.Program
 //   - cond.go           the final condition and filter

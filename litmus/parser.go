@@ -159,12 +159,16 @@ header:
 		p.failf(p.tok.pos, "expected thread P0, found %s", p.tok.describe())
 	}
 	if p.isWord("locations") {
+		t.LocsPos = p.tok.pos
 		p.next()
 		t.Locations = p.locations()
 	}
 	if p.isWord("filter") {
 		p.next()
 		t.Filter = p.prop()
+	}
+	if p.tok.kind == tEOF {
+		return t // no final condition: herd7 reads forall (true)
 	}
 	t.Cond = p.condition()
 	p.accept(";")

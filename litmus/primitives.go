@@ -193,6 +193,37 @@ func init() {
 	rmw("atomic_add_negative", "add_negative", 2, 1, true, false, OrderMB)
 }
 
+// herdOnly are the primitives the kernel's linux-kernel.def defines (so herd7 runs
+// them) that steercheck does not translate: the bitwise atomics and the ordering
+// variants of atomic_add_negative. A test calling one is refused by name
+// (*UnsupportedError); a test calling a name neither defines is ill-formed
+// (*ParseError), as herd7 stops on it ("Unknown macro").
+var herdOnly = map[string]bool{}
+
+func init() {
+	for _, op := range []string{"and", "andnot", "or", "xor"} {
+		herdOnly["atomic_"+op] = true
+		for _, v := range []string{"", "_relaxed", "_acquire", "_release"} {
+			herdOnly["atomic_fetch_"+op+v] = true
+		}
+	}
+	for _, v := range []string{"_relaxed", "_acquire", "_release"} {
+		herdOnly["atomic_add_negative"+v] = true
+	}
+}
+
+// HerdOnlyPrimitive reports whether name is a primitive of the kernel's
+// linux-kernel.def (herd7 knows it) that steercheck does not support.
+func HerdOnlyPrimitive(name string) bool { return herdOnly[name] }
+
+// unsupportedCall is the reason given for a call of a herd-only primitive.
+const unsupportedCall = "defined by the kernel's linux-kernel.def, but not supported by steercheck"
+
+// unknownCall is the message for a call of a name no table defines.
+func unknownCall(name string) string {
+	return fmt.Sprintf("unknown primitive %q: neither the kernel's linux-kernel.def nor steercheck defines it", name)
+}
+
 // LookupPrimitive returns the description of the primitive called name.
 func LookupPrimitive(name string) (Primitive, bool) {
 	p, ok := primitives[name]
@@ -211,8 +242,9 @@ func Primitives() []Primitive {
 
 // CheckPrimitives reports the first call in t's threads that names no
 // known primitive or passes the wrong number of arguments, as a
-// *ParseError at the call ("unsupported primitive \"foo\""). It returns nil
-// when every call is known.
+// *ParseError at the call: "unknown primitive \"foo\": ..." for a name no table
+// defines, "unsupported primitive \"atomic_xor\": ..." for one that only herd7's
+// .def defines. It returns nil when every call is known.
 func CheckPrimitives(t *Test) error {
 	var err *ParseError
 	for _, th := range t.Threads {
@@ -224,9 +256,11 @@ func CheckPrimitives(t *Test) error {
 				}
 				prim, known := LookupPrimitive(c.Func)
 				switch {
-				case !known:
+				case !known && herdOnly[c.Func]:
 					err = &ParseError{File: t.File, Line: c.Pos.Line, Col: c.Pos.Col,
-						Msg: fmt.Sprintf("unsupported primitive %q", c.Func)}
+						Msg: fmt.Sprintf("unsupported primitive %q: %s", c.Func, unsupportedCall)}
+				case !known:
+					err = &ParseError{File: t.File, Line: c.Pos.Line, Col: c.Pos.Col, Msg: unknownCall(c.Func)}
 				case len(c.Args) != prim.Arity:
 					err = &ParseError{File: t.File, Line: c.Pos.Line, Col: c.Pos.Col,
 						Msg: fmt.Sprintf("%s takes %d argument(s), got %d", c.Func, prim.Arity, len(c.Args))}

@@ -265,9 +265,9 @@ func FormatHerd(r *Result) string {
 }
 
 // observedLocks lists the shared locations herd7 reports in the final state (the
-// displayed ones) that some lock operation of the program may touch: lock.cat's
-// lock-final flag ([FW] ; loc ; [ALL-LOCKS], FW being the final writes of the
-// locations the final state shows) is raised by an execution that takes such a lock.
+// displayed ones): lock.cat's lock-final flag ([FW] ; loc ; [ALL-LOCKS], FW being the
+// final writes of the locations the final state shows) is raised by an execution with
+// a lock or SRCU event on one of them.
 func (p *Program) observedLocks() []model.LocID {
 	var out []model.LocID
 	for _, l := range p.Observed {
@@ -281,7 +281,13 @@ func (p *Program) observedLocks() []model.LocID {
 	return out
 }
 
-// lockFinal reports whether g performs a lock operation on one of locs.
+// allLocks are the annotations of lock.cat's ALL-LOCKS events that are accesses:
+// spin_lock, spin_trylock and spin_unlock (LKR, LKW, UL, LF), spin_is_locked (RL, RU),
+// srcu_read_lock and srcu_read_unlock (Srcu-lock, Srcu-unlock). synchronize_srcu
+// (Sync-srcu) is the one that is a fence.
+const allLocks = model.AnnLock | model.AnnUnlock | model.AnnIsLocked | model.AnnSrcuLock | model.AnnSrcuUnlock
+
+// lockFinal reports whether g has an ALL-LOCKS event on one of locs.
 func lockFinal(g *model.ExecutionGraph, locs []model.LocID) bool {
 	if len(locs) == 0 {
 		return false
@@ -289,7 +295,9 @@ func lockFinal(g *model.ExecutionGraph, locs []model.LocID) bool {
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {
 			e := &g.Threads[t].Events[i]
-			if e.Ann&(model.AnnLock|model.AnnUnlock) == 0 || (e.Kind != model.KindRead && e.Kind != model.KindWrite) {
+			lockEvent := e.Ann&allLocks != 0 && (e.Kind == model.KindRead || e.Kind == model.KindWrite) ||
+				e.Kind == model.KindFence && e.Fence == model.FenceSyncSrcu
+			if !lockEvent {
 				continue
 			}
 			for _, l := range locs {

@@ -152,7 +152,8 @@ func (p *Program) Addr(name string) (model.Value, bool) {
 }
 
 // collectLocations numbers every shared location: initial state, parameters, then
-// the locations, filter and condition, then the targets of addresses.
+// the targets of addresses in the initial state. The "locations" list, the filter and
+// the final condition may only name these (slot and operand check it).
 func (p *Program) collectLocations() {
 	t := p.Test
 	var addrs []string
@@ -168,33 +169,6 @@ func (p *Program) collectLocations() {
 		for _, prm := range th.Params {
 			p.addLoc(prm.Name)
 		}
-	}
-	for _, l := range t.Locations {
-		if !l.IsReg() {
-			p.addLoc(l.Name)
-		}
-	}
-	visit := func(n Node) bool {
-		if a, ok := n.(*AtomProp); ok {
-			if !a.Loc.IsReg() {
-				p.addLoc(a.Loc.Name)
-			}
-			switch a.Value.Kind {
-			case ValueLoc:
-				if !a.Value.Loc.IsReg() {
-					p.addLoc(a.Value.Loc.Name)
-				}
-			case ValueAddr:
-				addrs = append(addrs, a.Value.Sym)
-			}
-		}
-		return true
-	}
-	if t.Filter != nil {
-		Inspect(t.Filter, visit)
-	}
-	if t.Cond != nil {
-		Inspect(t.Cond.Prop, visit)
 	}
 	for _, a := range addrs {
 		p.addLoc(a)
@@ -343,7 +317,7 @@ func (p *Program) compileConditions() {
 		}
 	}
 	for _, l := range t.Locations {
-		p.slot(l, Pos{})
+		p.slot(l, t.LocsPos)
 		add(l)
 	}
 	if t.Cond != nil {
@@ -389,11 +363,18 @@ func (p *Program) slot(l Loc, pos Pos) int {
 			p.failf(pos, "%s: thread P%d has no register %s", l, l.Thread, l.Name)
 		}
 	} else if _, ok := p.locIndex[l.Name]; !ok {
-		p.failf(pos, "unknown location %s", l.Name)
+		p.failf(pos, "%s", unknownLocation(l.Name))
 	}
 	p.slotOf[l] = len(p.slots)
 	p.slots = append(p.slots, l)
 	return len(p.slots) - 1
+}
+
+// unknownLocation is the message for a location the initial state does not declare
+// and no thread takes as a parameter. herd7 accepts such a name and reads it as a
+// location holding 0; it is nearly always a misspelt name, so it is an error here.
+func unknownLocation(name string) string {
+	return fmt.Sprintf("unknown location %s: not declared in the initial state nor a thread parameter", name)
 }
 
 // readSlots fills vals with the final value of every slot in g.

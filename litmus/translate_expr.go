@@ -153,21 +153,50 @@ var fenceOps = map[string]model.FenceKind{
 	"after-atomic": model.FenceAfterAtomic, "after-spinlock": model.FenceAfterSpinlock,
 	"after-unlock-lock": model.FenceAfterUnlockLock, "barrier": model.FenceBarrier,
 	"rcu-lock": model.FenceRcuLock, "rcu-unlock": model.FenceRcuUnlock, "sync-rcu": model.FenceSyncRcu,
+	"after-srcu-read-unlock": model.FenceAfterSrcuReadUnlock,
 }
 
 // fence emits a barrier and remembers which litmus call it came from.
 func (tr *threadTr) fence(c *CallExpr, k model.FenceKind) {
+	tr.noteFence(c, k)
+	tr.th().Fence(k)
+}
+
+// noteFence remembers the first litmus call behind a fence kind, to name it when a
+// model refuses the kind.
+func (tr *threadTr) noteFence(c *CallExpr, k model.FenceKind) {
 	if _, ok := tr.p.fences[k]; !ok {
 		tr.p.fences[k] = srcPrim{c.Func, c.Pos}
 	}
-	tr.th().Fence(k)
+}
+
+// srcu translates the SRCU primitives as the kernel's .def spells them:
+// srcu_read_lock(X) and srcu_down_read(X) are __load{srcu-lock}(*X),
+// srcu_read_unlock(X,Y) and srcu_up_read(X,Y) are __store{srcu-unlock}(*X,Y), and
+// synchronize_srcu(X) is __srcu{sync-srcu}(X), an event that names X.
+func (tr *threadTr) srcu(c *CallExpr, prim Primitive) model.Expr {
+	t := tr.th()
+	loc := tr.locArg(c, prim)
+	switch prim.Op {
+	case "srcu-lock":
+		return t.Named(tr.temp()).SrcuReadLock(loc)
+	case "srcu-unlock":
+		t.SrcuReadUnlock(loc, tr.value(c.Args[1]))
+	case "sync-srcu":
+		tr.noteFence(c, model.FenceSyncSrcu)
+		t.SynchronizeSrcu(loc)
+	}
+	return nil
 }
 
 // call translates a primitive call; it returns nil when the primitive yields nothing.
 func (tr *threadTr) call(c *CallExpr) model.Expr {
 	prim, ok := LookupPrimitive(c.Func)
-	if !ok {
-		tr.p.unsupported(c.Pos, c.Func, "not a known kernel primitive")
+	switch {
+	case !ok && herdOnly[c.Func]:
+		tr.p.unsupported(c.Pos, c.Func, unsupportedCall)
+	case !ok:
+		tr.p.failf(c.Pos, "%s", unknownCall(c.Func))
 	}
 	if len(c.Args) != prim.Arity {
 		tr.p.failf(c.Pos, "%s takes %d argument(s), got %d", c.Func, prim.Arity, len(c.Args))
@@ -198,12 +227,11 @@ func (tr *threadTr) call(c *CallExpr) model.Expr {
 		}
 		return nil
 	case KindFence, KindRCU:
-		k, ok := fenceOps[prim.Op]
-		if !ok {
-			tr.p.unsupported(c.Pos, c.Func, "SRCU has no counterpart in the program DSL")
+		if k, ok := fenceOps[prim.Op]; ok {
+			tr.fence(c, k)
+			return nil
 		}
-		tr.fence(c, k)
-		return nil
+		return tr.srcu(c, prim)
 	case KindLock:
 		loc := tr.locArg(c, prim)
 		switch prim.Op {

@@ -10,10 +10,10 @@ import (
 	"github.com/steercheck/steercheck/model"
 )
 
-// FuzzTranslate feeds every input that parses through Translate and Run under sc with
-// a small budget: nothing may panic, every error is a *ParseError or an
-// *UnsupportedError, the counts add up, and the formatted test (Format) gives the
-// same result as the original.
+// FuzzTranslate feeds every input that parses through Translate and Run under sc and
+// (but with -short) lkmm, whose flags and SRCU parts only it has, with a small budget: nothing may
+// panic, every error is a *ParseError or an *UnsupportedError, the counts add up, and
+// the formatted test (Format) gives the same result under sc as the original.
 //
 //	go test ./litmus/ -run XXX -fuzz FuzzTranslate -fuzztime 60s
 func FuzzTranslate(f *testing.F) {
@@ -45,23 +45,13 @@ func FuzzTranslate(f *testing.F) {
 		if err != nil || !smallEnough(test) {
 			return
 		}
-		res, err := Run(test, "sc", model.Options{MaxExecutions: 300, Timeout: time.Second})
-		if err != nil {
-			var pe *ParseError
-			var ue *UnsupportedError
-			if !errors.As(err, &pe) && !errors.As(err, &ue) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
+		if !testing.Short() { // -short (make test) runs the seeds, which the corpus tests run under lkmm
+			checkRun(t, test, "lkmm")
+		}
+		res := checkRun(t, test, "sc")
+		if res == nil {
 			return
 		}
-		counted := res.Positive + res.Negative + res.Filtered + res.Blocked + res.Faults
-		if counted != res.Stats.Executions {
-			t.Fatalf("counted %d executions, explored %d", counted, res.Stats.Executions)
-		}
-		if int64(len(res.States)) > res.Positive+res.Negative {
-			t.Fatalf("%d states from %d executions", len(res.States), res.Positive+res.Negative)
-		}
-		_ = FormatHerd(res)
 
 		// Printing the test does not change what it means.
 		again, err := Parse("fuzz.litmus", []byte(Format(test)))
@@ -76,6 +66,30 @@ func FuzzTranslate(f *testing.F) {
 			t.Fatalf("formatting changed the result:\n%s\n%s", FormatHerd(res), FormatHerd(res2))
 		}
 	})
+}
+
+// checkRun runs test under modelName with a small budget and checks that an error is
+// a *ParseError or an *UnsupportedError and that the counts add up; it returns nil
+// on an error.
+func checkRun(t *testing.T, test *Test, modelName string) *Result {
+	res, err := Run(test, modelName, model.Options{MaxExecutions: 300, Timeout: time.Second})
+	if err != nil {
+		var pe *ParseError
+		var ue *UnsupportedError
+		if !errors.As(err, &pe) && !errors.As(err, &ue) {
+			t.Fatalf("%s: error of type %T: %v", modelName, err, err)
+		}
+		return nil
+	}
+	counted := res.Positive + res.Negative + res.Filtered + res.Blocked + res.Faults
+	if counted != res.Stats.Executions {
+		t.Fatalf("%s: counted %d executions, explored %d", modelName, counted, res.Stats.Executions)
+	}
+	if int64(len(res.States)) > res.Positive+res.Negative {
+		t.Fatalf("%s: %d states from %d executions", modelName, len(res.States), res.Positive+res.Negative)
+	}
+	_ = FormatHerd(res)
+	return res
 }
 
 // smallEnough bounds the size of a fuzzed test so one input explores quickly.

@@ -34,9 +34,8 @@ func TestAtomicAddUnless(t *testing.T) {
 func TestUnsupported(t *testing.T) {
 	cases := []struct{ body, prim string }{
 		{"while (READ_ONCE(*x) == 0) { }", "while"},
-		{"int r0 = srcu_read_lock(x);", "srcu_read_lock"},
-		{"frobnicate(x);", "frobnicate"},
-		{"smp_mb__after_srcu_read_unlock();", "smp_mb__after_srcu_read_unlock"},
+		{"atomic_xor(1, x);", "atomic_xor"},
+		{"int r0 = atomic_fetch_andnot_release(1, x);", "atomic_fetch_andnot_release"},
 		{"int *r0 = &x;", "&"},
 	}
 	for _, c := range cases {
@@ -77,6 +76,12 @@ func TestIllFormed(t *testing.T) {
 		{"C T\n{}\nP0(int *x) { int r0 = READ_ONCE(*x, 1); }\nexists (x=0)\n", "takes 1 argument"},
 		{"C T\n{}\nP0() { int r0 = *r0; }\nexists (0:r0=0)\n", "no shared location"},
 		{"C T\n{ 5:r0=1; }\nP0(int *x) { }\nexists (x=0)\n", "no thread P5"},
+		{"C T\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1 /\\ z=0)\n", "4:16: unknown location z: not declared in the initial state nor a thread parameter"},
+		{"C T\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nlocations [y]\nexists (x=1)\n", "4:1: unknown location y"},
+		{"C T\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nfilter (w=0)\nexists (x=1)\n", "4:9: unknown location w"},
+		{"C T\n{}\nP0(int *x) { int r0 = READ_ONCE(*x); }\nexists (0:r0=q)\n", "4:9: unknown location q"},
+		{"C T\n{}\nP0(int *x) { int r0 = READ_ONCE(*x); }\nexists (x=[v])\n", "4:9: unknown location v"},
+		{"C T\n{}\nP0(int *x) { frobnicate(x); }\nexists (x=0)\n", `3:14: unknown primitive "frobnicate": neither the kernel's linux-kernel.def nor steercheck defines it`},
 	}
 	for _, c := range cases {
 		_, err := Translate(mustParse(t, c.src))

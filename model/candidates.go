@@ -66,9 +66,12 @@ type threadTrace struct {
 type candidates struct {
 	explorer
 	domain [][]Value // per location, sorted
-	traces [][]threadTrace
-	g      *ExecutionGraph
-	reads  []EventRef
+	// openWriteLoc marks, per thread and location, that a path of the thread has an
+	// open pair whose write is to that location (porfcycle.go).
+	openWriteLoc [][]bool
+	traces       [][]threadTrace
+	g            *ExecutionGraph
+	reads        []EventRef
 	// onlyCyclic skips graphs whose po ∪ rf is acyclic (visited by the graph explorer).
 	onlyCyclic bool
 	// open, when set (onlyCyclic with a LocalOrder model), marks the thread paths that

@@ -10,8 +10,9 @@ import (
 )
 
 // Control dependencies, event by event, on one thread run with fixed read values:
-// Event.Ctrl (herd7's C front end: the events inside an if's blocks, up to the join)
-// and Event.CtrlAll (the hardware: every event after a branch).
+// Event.Ctrl (herd7's C front end: the events inside an if's blocks, up to the join,
+// and everything after a loop exit or spin-wait) and Event.CtrlAll (the hardware:
+// every event after a branch).
 func TestControlDependencyEndsAtTheJoin(t *testing.T) {
 	p := model.NewProgram("ctrl")
 	x, y, z := p.Var("x", 0), p.Var("y", 0), p.Var("z", 0)
@@ -30,11 +31,11 @@ func TestControlDependencyEndsAtTheJoin(t *testing.T) {
 	th.Await(func() model.Expr { // while (READ_ONCE(y) != 1);
 		return model.Eq(th.ReadOnce(y), 1) // 5: R y            ctrl {}, all {0,1}
 	})
-	th.WriteOnce(x, 5) // 6: W x            ctrl {}, all {0,1,5}
+	th.WriteOnce(x, 5) // 6: W x            ctrl {5}, all {0,1,5}
 	th.While(2, func() model.Expr { return model.Eq(th.ReadOnce(z), 0) }, func() {
 		th.WriteOnce(y, 6) // (loop body: not taken with z = 2)
-	}) // 7: R z (the loop test)  ctrl {}, all {0,1,5}
-	th.WriteOnce(y, 7) // 8: W y            ctrl {}, all {0,1,5,7}
+	}) // 7: R z (the loop test)  ctrl {5}, all {0,1,5}
+	th.WriteOnce(y, 7) // 8: W y            ctrl {5,7}, all {0,1,5,7}
 	p.Seal()
 
 	evs, status, err := p.RunThread(0, func(ev *model.Event) (model.Value, error) {
@@ -60,9 +61,9 @@ func TestControlDependencyEndsAtTheJoin(t *testing.T) {
 		{set(0), set(0, 1)},
 		{set(), set(0, 1)},
 		{set(), set(0, 1)},
-		{set(), set(0, 1, 5)},
-		{set(), set(0, 1, 5)},
-		{set(), set(0, 1, 5, 7)},
+		{set(5), set(0, 1, 5)},
+		{set(5), set(0, 1, 5)},
+		{set(5, 7), set(0, 1, 5, 7)},
 	}
 	for i, w := range want {
 		assert.Equal(t, w.ctrl.Members(), evs[i].Ctrl.Members(), "event %d Ctrl", i)
@@ -70,9 +71,9 @@ func TestControlDependencyEndsAtTheJoin(t *testing.T) {
 	}
 }
 
-// The events of a loop body taken depend on every test before them, as in herd7's
-// unrolling of a loop into nested ifs.
-func TestControlDependencyInsideAnUnrolledLoop(t *testing.T) {
+// The events of a loop body depend on every test before them, and so does the code
+// after the loop: a loop exit orders everything after it.
+func TestControlDependencyOfALoop(t *testing.T) {
 	p := model.NewProgram("loop")
 	x, y := p.Var("x", 0), p.Var("y", 0)
 	th := p.Thread("P0", "cpu")
@@ -96,6 +97,6 @@ func TestControlDependencyInsideAnUnrolledLoop(t *testing.T) {
 	assert.Equal(t, []int{0}, evs[1].Ctrl.Members())
 	assert.Equal(t, []int{0, 2}, evs[3].Ctrl.Members())
 	assert.Equal(t, []int{0, 2}, evs[4].Ctrl.Members(), "the third test is inside the first two ifs")
-	assert.Empty(t, evs[5].Ctrl.Members(), "after the loop: outside every if")
+	assert.Equal(t, []int{0, 2, 4}, evs[5].Ctrl.Members(), "after the loop: every test")
 	assert.Equal(t, []int{0, 2, 4}, evs[5].CtrlAll.Members())
 }

@@ -3,8 +3,9 @@
 // A Program is a small concurrent program written with a Go DSL that reads like the
 // kernel C it models (program.go, stmt.go, expr.go): shared locations and arrays of
 // them, per-thread registers, READ_ONCE/WRITE_ONCE and plain accesses, atomics and their
-// *_return forms, xchg/cmpxchg, acquire/release, spin locks, fences, if/else, bounded
-// loops, and Await blocks for spin-waits. Every access records the address, data and
+// *_return forms, xchg/cmpxchg, acquire/release, spin locks, fences, SRCU (read-side
+// critical sections as herd7's kernel .def spells them, and synchronize_srcu, a fence
+// that names its srcu_struct), if/else, bounded loops, and Await blocks for spin-waits. Every access records the address, data and
 // control dependencies it carries, because weak memory models order accesses by them.
 //
 // Executions are ExecutionGraphs (event.go, graph.go): events per thread in program
@@ -31,6 +32,7 @@
 //   - counters.go  value bounds of counters set or changed by constants only
 //   - blind.go     locations no thread looks at: one speculated value serves
 //   - narrow.go    speculating a read only when its thread goes on to a paired write
+//   - exitcut.go   exit mode: speculating the reads of open writes instead of open reads
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

@@ -37,21 +37,24 @@ type Ann uint16
 
 // Access annotations.
 const (
-	AnnPlain    Ann = 1 << iota // a plain C access
-	AnnOnce                     // READ_ONCE / WRITE_ONCE / ACCESS_ONCE / atomic_read / atomic_set
-	AnnAcquire                  // smp_load_acquire, *_acquire RMWs, the read of a lock acquire
-	AnnRelease                  // smp_store_release, *_release RMWs, spin_unlock
-	AnnRelaxed                  // a *_relaxed RMW, or a void atomic (atomic_inc)
-	AnnMb                       // a fully ordered value-returning RMW (atomic_inc_return, xchg)
-	AnnRMW                      // the two halves of a read-modify-write
-	AnnLock                     // the read and write of spin_lock
-	AnnUnlock                   // the write of spin_unlock
-	AnnDeref                    // rcu_dereference (a READ_ONCE with dependency ordering)
-	AnnNoReturn                 // a void atomic whose value is unused
-	AnnIsLocked                 // spin_is_locked: a read of a lock word that orders nothing (lock.cat's RL/RU)
+	AnnPlain      Ann = 1 << iota // a plain C access
+	AnnOnce                       // READ_ONCE / WRITE_ONCE / ACCESS_ONCE / atomic_read / atomic_set
+	AnnAcquire                    // smp_load_acquire, *_acquire RMWs, the read of a lock acquire
+	AnnRelease                    // smp_store_release, *_release RMWs, spin_unlock
+	AnnRelaxed                    // a *_relaxed RMW, or a void atomic (atomic_inc)
+	AnnMb                         // a fully ordered value-returning RMW (atomic_inc_return, xchg)
+	AnnRMW                        // the two halves of a read-modify-write
+	AnnLock                       // the read and write of spin_lock
+	AnnUnlock                     // the write of spin_unlock
+	AnnDeref                      // rcu_dereference (a READ_ONCE with dependency ordering)
+	AnnNoReturn                   // a void atomic whose value is unused
+	AnnIsLocked                   // spin_is_locked: a read of a lock word that orders nothing (lock.cat's RL/RU)
+	AnnSrcuLock                   // srcu_read_lock, srcu_down_read: a marked read of the srcu_struct (Srcu-lock)
+	AnnSrcuUnlock                 // srcu_read_unlock, srcu_up_read: a marked write of the index (Srcu-unlock)
 )
 
-var annNames = []string{"plain", "once", "acquire", "release", "relaxed", "mb", "rmw", "lock", "unlock", "deref", "noreturn", "is_locked"}
+var annNames = []string{"plain", "once", "acquire", "release", "relaxed", "mb", "rmw", "lock", "unlock", "deref", "noreturn", "is_locked",
+	"srcu_lock", "srcu_unlock"}
 
 func (a Ann) String() string {
 	var parts []string
@@ -71,24 +74,32 @@ type FenceKind uint8
 
 // Fences of the Linux kernel.
 const (
-	FenceNone              FenceKind = iota
-	FenceMb                          // smp_mb()
-	FenceWmb                         // smp_wmb()
-	FenceRmb                         // smp_rmb()
-	FenceReadBarrierDepend           // smp_read_barrier_depends()
-	FenceBeforeAtomic                // smp_mb__before_atomic()
-	FenceAfterAtomic                 // smp_mb__after_atomic()
-	FenceAfterSpinlock               // smp_mb__after_spinlock()
-	FenceAfterUnlockLock             // smp_mb__after_unlock_lock()
-	FenceBarrier                     // barrier(): a compiler barrier
-	FenceRcuLock                     // rcu_read_lock()
-	FenceRcuUnlock                   // rcu_read_unlock()
-	FenceSyncRcu                     // synchronize_rcu()
+	FenceNone                FenceKind = iota
+	FenceMb                            // smp_mb()
+	FenceWmb                           // smp_wmb()
+	FenceRmb                           // smp_rmb()
+	FenceReadBarrierDepend             // smp_read_barrier_depends()
+	FenceBeforeAtomic                  // smp_mb__before_atomic()
+	FenceAfterAtomic                   // smp_mb__after_atomic()
+	FenceAfterSpinlock                 // smp_mb__after_spinlock()
+	FenceAfterUnlockLock               // smp_mb__after_unlock_lock()
+	FenceBarrier                       // barrier(): a compiler barrier
+	FenceRcuLock                       // rcu_read_lock()
+	FenceRcuUnlock                     // rcu_read_unlock()
+	FenceSyncRcu                       // synchronize_rcu()
+	FenceSyncSrcu                      // synchronize_srcu(s): a grace period of one srcu_struct, the event's Loc
+	FenceAfterSrcuReadUnlock           // smp_mb__after_srcu_read_unlock()
 )
 
 var fenceNames = [...]string{"none", "smp_mb", "smp_wmb", "smp_rmb", "smp_read_barrier_depends",
 	"smp_mb__before_atomic", "smp_mb__after_atomic", "smp_mb__after_spinlock",
-	"smp_mb__after_unlock_lock", "barrier", "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu"}
+	"smp_mb__after_unlock_lock", "barrier", "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu",
+	"synchronize_srcu", "smp_mb__after_srcu_read_unlock"}
+
+// HasLoc reports whether fences of kind f name a location (the event's Loc):
+// synchronize_srcu names its srcu_struct. herd7 gives such an event a location but no
+// memory access (it is in the .cat's loc relation, not in M).
+func (f FenceKind) HasLoc() bool { return f == FenceSyncSrcu }
 
 func (f FenceKind) String() string {
 	if int(f) < len(fenceNames) {
@@ -184,15 +195,15 @@ type Event struct {
 	Kind  EventKind
 	Ann   Ann
 	Fence FenceKind
-	Loc   LocID // for reads and writes
+	Loc   LocID // for reads and writes, and fences whose kind HasLoc
 	Val   Value // the value written, or the value read
 	RF    EventRef
 	// Addr, Data and Ctrl are the reads of the same thread (by index) this event depends
 	// on. Ctrl is the control dependency as herd7's C front end (and so LKMM) has it:
-	// the reads tested by the branches whose blocks enclose the event; it ends at the
-	// join. CtrlAll is the control dependency as the hardware has it: the reads tested
-	// by every branch (and spin-wait exit) of the thread before the event, enclosing
-	// or not. Ctrl ⊆ CtrlAll.
+	// the reads tested by the ifs whose blocks enclose the event (it ends at the join)
+	// and by every earlier loop exit and spin-wait (Thread.While, Thread.Await).
+	// CtrlAll is the control dependency as the hardware has it: the reads tested by
+	// every branch of the thread before the event, enclosing or not. Ctrl ⊆ CtrlAll.
 	Addr, Data, Ctrl, CtrlAll DepSet
 	PC                        int32 // the instruction that produced it
 	Stamp                     int32 // the order in which the explorer added it
@@ -202,9 +213,12 @@ type Event struct {
 	// maximality check and mean nothing to memory models.
 	AddedMax    bool
 	Revisitable bool
-	InAwait     bool   // a read of the final iteration of a spin-wait
-	Marker      string // for KindMarker: the action's tag
-	Args        [3]Value
+	InAwait     bool // a read of the final iteration of a spin-wait
+	// Open marks, in the second phase's exit mode (exitcut.go), a write that ends an
+	// open pair of its thread: no read of another thread reads it except speculated.
+	Open   bool
+	Marker string // for KindMarker: the action's tag
+	Args   [3]Value
 }
 
 // IsRead reports whether the event reads memory.
@@ -212,6 +226,12 @@ func (e *Event) IsRead() bool { return e.Kind == KindRead }
 
 // IsWrite reports whether the event writes memory.
 func (e *Event) IsWrite() bool { return e.Kind == KindWrite }
+
+// HasLoc reports whether the event names a location: a read, a write, or a fence
+// whose kind HasLoc (synchronize_srcu).
+func (e *Event) HasLoc() bool {
+	return e.Kind == KindRead || e.Kind == KindWrite || e.Kind == KindFence && e.Fence.HasLoc()
+}
 
 // IsRMW reports whether the event is half of a read-modify-write.
 func (e *Event) IsRMW() bool { return e.Ann&AnnRMW != 0 }

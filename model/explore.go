@@ -98,6 +98,10 @@ type Result struct {
 // bound: only then may "no violation" be reported as "holds".
 func (r Result) Complete() bool { return r.Reason == Exhausted && r.OutOfBound == 0 }
 
+// Steps is the number of explorer steps the exploration took, both phases: what
+// Options.MaxSteps bounds (reports name it so that a cut can be reproduced).
+func (r Result) Steps() int64 { return r.steps }
+
 // Explore visits every complete execution graph of p that m allows, each exactly once,
 // in a deterministic order. The graph passed to visit is only valid during the call
 // (Clone it to keep it); visit returns false to stop the exploration.
@@ -150,6 +154,7 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	} else {
 		r2 = exploreCandidates(p, m, o2, visit, true)
 	}
+	r2.steps += r1.steps
 	r2.Executions += r1.Executions
 	r2.Blocked += r1.Blocked
 	r2.OutOfBound += r1.OutOfBound
@@ -400,7 +405,7 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
-			if x.spec.nw.narrow[t][ev.PC] {
+			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit != nil {
 				x.addRead(g, t, ev, depth)
 			}
 			x.addSpeculated(g, t, ev, depth)
@@ -419,12 +424,22 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 	if selfTestMutation == mutDropOldest && floor < 0 {
 		floor = 0
 	}
-	for i := len(g.Co[ev.Loc]) - 1; i >= floor && !x.stopped; i-- {
+	top := len(g.Co[ev.Loc]) - 1
+	exit := x.spec != nil && x.spec.exit != nil
+	if exit {
+		for top >= 0 && forbidden(g, t, g.Co[ev.Loc][top]) {
+			top-- // the latest write it may read (exitcut.go)
+		}
+	}
+	for i := top; i >= floor && !x.stopped; i-- {
 		w := InitRef(ev.Loc)
 		if i >= 0 {
 			w = g.Co[ev.Loc][i]
 		}
-		ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == len(g.Co[ev.Loc])-1
+		if exit && forbidden(g, t, w) {
+			continue
+		}
+		ev.RF, ev.Val, ev.AddedMax = w, g.WriteValue(w), i == top
 		ref := g.push(t, &ev, 0)
 		if !ev.AddedMax && x.spec != nil && x.narrowFails(g, t) {
 			g.pop(t)
@@ -440,6 +455,9 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 // addWrite adds a write in every coherence position it may take (an RMW's write half
 // has exactly one), then tries every backward revisit it allows.
 func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
+	if x.spec != nil && x.spec.exit != nil {
+		ev.Open = x.spec.exit.isOpen(g, t, ev.PC)
+	}
 	n := len(g.Co[ev.Loc])
 	lo, hi := x.coherenceFloor(g, t, ev.Loc)+1, n
 	if ev.Ann&AnnRMW != 0 {
@@ -463,7 +481,8 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 	}
 	ev.AddedMax = hi == n
 	a := g.push(t, &ev, hi)
-	if selfTestMutation != mutNoRevisits {
+	if selfTestMutation != mutNoRevisits && !ev.Open {
+		// An open write is read by no other thread's read but a speculated one.
 		x.backwardRevisits(g, a, depth)
 	}
 	g.pop(t)
@@ -472,13 +491,14 @@ func (x *explorer) addWrite(g *ExecutionGraph, t int, ev Event, depth int) {
 // orderingOnlyForward reports whether an event added last in its thread cannot make a
 // consistent graph inconsistent: a marker is in no relation, and a fence only orders
 // what comes before it against what comes after it, and nothing comes after yet. RCU
-// fences are excluded: closing a read-side critical section changes what it covers.
+// fences and synchronize_srcu are excluded: closing a read-side critical section
+// changes what it covers, and a grace period is itself the end of gp's edges.
 func orderingOnlyForward(e *Event) bool {
 	if e.Kind == KindMarker {
 		return true
 	}
 	switch e.Fence {
-	case FenceRcuLock, FenceRcuUnlock, FenceSyncRcu:
+	case FenceRcuLock, FenceRcuUnlock, FenceSyncRcu, FenceSyncSrcu:
 		return false
 	}
 	return true

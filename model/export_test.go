@@ -26,3 +26,16 @@ func OpenPairsByPaths(p *Program, m LocalOrder) ([]OpenPair, Result) {
 	}
 	return sortedPairs(seen), Result{Reason: c.reason}
 }
+
+// Exit mode of the second phase (exitcut.go).
+const (
+	ExitAuto   = exitAuto
+	ExitAlways = exitAlways
+	ExitNever  = exitNever
+)
+
+// SetExitMode overrides the second phase's choice of mode until reset with ExitAuto.
+func SetExitMode(m int) { exitModeUse = m }
+
+// ExitModeRuns counts the second phases run in exit mode so far.
+func ExitModeRuns() int64 { return exitModeRuns }

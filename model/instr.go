@@ -49,9 +49,11 @@ type Instr struct {
 	Cond      Expr
 	Target    int
 	// Join is, for OpBranchFalse, the first instruction after the whole if statement
-	// (both blocks) or loop it begins: where the control dependency it creates ends
-	// under herd7's C semantics (Event.Ctrl).
+	// (both blocks): where the control dependency it creates ends under herd7's C
+	// semantics (Event.Ctrl). Loop marks the exit test of a loop instead, whose
+	// dependency never ends (see Thread.While).
 	Join      int
+	Loop      bool
 	RMW       RMWKind
 	ReturnNew bool // an *_return RMW yields the new value; xchg, cmpxchg and fetch_* the old
 	Ann       Ann
@@ -99,6 +101,9 @@ func (in *Instr) String(t *Thread) string {
 		}
 		return fmt.Sprintf("%srmw%d<%s>(%s, %s)%s", dst, in.RMW, in.Ann, loc(), args, site)
 	case OpFence:
+		if in.Fence.HasLoc() {
+			return in.Fence.String() + "(" + loc() + ")" + site
+		}
 		return in.Fence.String() + "()" + site
 	case OpBranchFalse:
 		return fmt.Sprintf("if !%s goto %d", in.Cond.fmt(t), in.Target)

@@ -27,7 +27,8 @@ type ThreadState struct {
 	rmwOld     Value
 	Regs       []Value
 	Deps       []DepSet
-	Ctrl       DepSet // the reads the enclosing branches tested (Event.Ctrl)
+	Ctrl       DepSet // the reads the enclosing ifs tested (part of Event.Ctrl)
+	CtrlLoop   DepSet // the reads every earlier loop exit tested (part of Event.Ctrl)
 	CtrlAll    DepSet // the reads every earlier branch tested (Event.CtrlAll)
 	scopes     []ctrlScope
 }
@@ -51,7 +52,7 @@ func (st *ThreadState) reset(t *Thread) {
 		st.Regs[i] = 0
 		st.Deps[i] = DepSet{}
 	}
-	st.Ctrl, st.CtrlAll = DepSet{}, DepSet{}
+	st.Ctrl, st.CtrlLoop, st.CtrlAll = DepSet{}, DepSet{}, DepSet{}
 	st.scopes = st.scopes[:0]
 }
 
@@ -102,6 +103,7 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 		}
 		ev := &p.ev
 		*ev = Event{PC: st.PC, Ctrl: st.Ctrl, CtrlAll: st.CtrlAll, InAwait: st.AwaitStart >= 0}
+		ev.Ctrl.Union(st.CtrlLoop)
 		switch in.Op {
 		case OpAssign:
 			st.Regs[in.Dst] = in.Val.eval(st.Regs)
@@ -111,7 +113,10 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpBranchFalse:
-			if int(st.PC)+1 < in.Join {
+			switch {
+			case in.Loop:
+				in.Cond.deps(st.Deps, &st.CtrlLoop)
+			case int(st.PC)+1 < in.Join:
 				st.scopes = append(st.scopes, ctrlScope{join: int32(in.Join), outer: st.Ctrl})
 				in.Cond.deps(st.Deps, &st.Ctrl)
 			}
@@ -131,6 +136,7 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			st.PC++
 			continue
 		case OpAwaitCheck:
+			in.Cond.deps(st.Deps, &st.CtrlLoop)
 			in.Cond.deps(st.Deps, &st.CtrlAll)
 			if in.Cond.eval(st.Regs) == 0 {
 				st.Status = Blocked
@@ -195,6 +201,9 @@ func (t *Thread) next(st *ThreadState, p *proposal) bool {
 			ev.Data.Add(int(st.NEvents - 1)) // the value written depends on the read half
 		case OpFence:
 			ev.Kind, ev.Fence = KindFence, in.Fence
+			if in.Fence.HasLoc() && !t.locOf(st, in, ev) {
+				return false
+			}
 		case OpMark:
 			ev.Kind, ev.Marker = KindMarker, in.Marker
 			for i, a := range in.Args {

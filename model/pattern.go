@@ -71,7 +71,7 @@ func StraightLine(src *Program, name string, events [][]Event, final []Value, wr
 	b := &patternBuilder{src: src, out: NewProgram(name), locs: make([]Array, len(src.Locs)), used: make([]bool, len(src.Locs))}
 	for _, evs := range events {
 		for _, e := range evs {
-			if e.Kind == KindRead || e.Kind == KindWrite {
+			if e.HasLoc() {
 				b.used[e.Loc] = true
 			}
 		}
@@ -255,6 +255,9 @@ func (b *patternBuilder) event(i int) (int, error) {
 	at := b.locs[e.Loc]
 	pair := i+1 < len(b.evs) && b.evs[i+1].PC == e.PC && b.evs[i+1].Kind == KindWrite
 	switch {
+	case e.Kind == KindFence && e.Fence.HasLoc():
+		b.t.Site(in.Site).SynchronizeSrcu(at)
+		return 1, nil
 	case e.Kind == KindFence:
 		b.t.Site(in.Site).Fence(e.Fence)
 		return 1, nil
@@ -279,10 +282,10 @@ func (b *patternBuilder) event(i int) (int, error) {
 	case in.Op == OpRMW:
 		return b.rmw(i, in, at, pair)
 	case e.Kind == KindRead:
-		b.regs[i] = b.t.Named(b.regName()).Site(in.Site).Load(at, e.Ann&(AnnPlain|AnnOnce|AnnAcquire|AnnDeref))
+		b.regs[i] = b.t.Named(b.regName()).Site(in.Site).Load(at, e.Ann&(AnnPlain|AnnOnce|AnnAcquire|AnnDeref|AnnSrcuLock))
 		return 1, nil
 	case e.Kind == KindWrite:
-		b.t.Site(in.Site).Store(at, b.withData(e.Val, e.Data), e.Ann&(AnnPlain|AnnOnce|AnnRelease))
+		b.t.Site(in.Site).Store(at, b.withData(e.Val, e.Data), e.Ann&(AnnPlain|AnnOnce|AnnRelease|AnnSrcuUnlock))
 		return 1, nil
 	}
 	return 0, fmt.Errorf("event %d (%s at %d) has no straight-line form", i, e.Kind, e.PC)

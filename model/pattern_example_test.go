@@ -10,9 +10,8 @@ import (
 // A consumer spins until a flag is set, then reads a slot whose index it read too:
 // the pattern of one execution is straight-line code, the spin-wait reduced to its
 // final read, the computed address to a constant (reported as lost), the control
-// dependency of what follows on the flag to an empty if: the spin-wait's exit branch
-// orders the later events on hardware (Event.CtrlAll), and herd7's C reading, where
-// the code after a loop is after its join, sees none (Event.Ctrl).
+// dependency on the flag to an if around the rest of the thread: what follows a
+// spin-wait depends on its exit test under every model.
 func ExamplePatternOf() {
 	p := model.NewProgram("slot")
 	flag, idx, slot := p.Var("flag", 0), p.Var("idx", 0), p.ArrayOf("slot", 2, 0)
@@ -51,7 +50,7 @@ func ExamplePatternOf() {
 	//     3  store<once>(flag, 1)
 	// thread consumer (cpu)
 	//     0  r0 = load<once>(flag)
-	//     1  if !(r0 == 1) goto 2
+	//     1  if !(r0 == 1) goto 5
 	//     2  smp_rmb()
 	//     3  r1 = load<once>(idx)
 	//     4  r2 = load<once>(slot[1])

@@ -119,6 +119,10 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 	acc := summarizeAccesses(p, c.traces, lockOrdered, plainOrdered)
 	g := NewGraph(p)
 	c.open = make([][]bool, len(c.traces))
+	c.openWriteLoc = make([][]bool, len(c.traces))
+	for t := range c.openWriteLoc {
+		c.openWriteLoc[t] = make([]bool, len(p.Locs))
+	}
 	any := false
 	for t, trs := range c.traces {
 		c.open[t] = make([]bool, len(trs))
@@ -137,6 +141,7 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 				r, w := &evs[pr[0]], &evs[pr[1]]
 				if acc.open(t, r, w) {
 					c.open[t][i] = true
+					c.openWriteLoc[t][w.Loc] = true
 					any = true
 					if seen == nil {
 						break

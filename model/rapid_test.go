@@ -16,7 +16,8 @@ import (
 
 // genProgram draws a litmus-sized program: 2 or 3 threads over two locations, with at
 // most maxAccesses memory accesses in all (an RMW counts two), mixing ONCE accesses,
-// acquire/release, xchg, fences and address, data and control dependencies.
+// acquire/release, xchg, fences and address, data and control dependencies (a write
+// inside an if on a read, or after its join).
 func genProgram(t *rapid.T, maxAccesses int) *model.Program {
 	p := model.NewProgram("rapid")
 	a := p.ArrayOf("a", 2, 0)
@@ -56,9 +57,14 @@ func genProgram(t *rapid.T, maxAccesses int) *model.Program {
 					regs = append(regs, th.ReadOnce(loc))
 				}
 				budget--
-			case 4: // control dependency
+			case 4: // control dependency: the write inside the if, or after its join
 				if r, ok := reg(); ok {
-					th.If(model.Eq(r, 1), func() { th.WriteOnce(loc, val) })
+					if rapid.Bool().Draw(t, "after join") {
+						th.If(model.Eq(r, 1), func() {})
+						th.WriteOnce(loc, val)
+					} else {
+						th.If(model.Eq(r, 1), func() { th.WriteOnce(loc, val) })
+					}
 				} else {
 					th.WriteOnce(loc, val)
 				}

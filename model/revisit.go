@@ -118,6 +118,9 @@ func (x *explorer) maximallyAdded(g *ExecutionGraph, e, a EventRef, keep []int32
 	}
 	co := g.Co[ev.Loc]
 	for _, s := range co[g.CoIndex(w)+1:] {
+		if ev.Kind == KindRead && x.spec != nil && x.spec.exit != nil && forbidden(g, int(e.Thread), s) {
+			continue // a write it may not read (exitcut.go)
+		}
 		if s != a && s.Index < keep[s.Thread] {
 			return false
 		}

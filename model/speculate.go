@@ -45,6 +45,7 @@ type speculation struct {
 	blind, recomputed []bool
 	saved             blindValues
 	nw                *narrowing // the narrow rule (narrow.go)
+	exit              *exitCut   // exit mode (exitcut.go), or nil
 	reads             []EventRef
 	done              []int32 // hasPorfCycle scratch
 }
@@ -96,7 +97,11 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 	for _, op := range open {
 		sp.at[op.Thread][op.ReadPC] = true
 	}
-	sp.nw = newNarrowing(p, open, c.flows, blind)
+	if sp.exit = newExitCut(p, open, c, sp); sp.exit != nil {
+		sp.nw = newNarrowing(p, nil, c.flows, blind) // the narrow rule is the entry mode's
+	} else {
+		sp.nw = newNarrowing(p, open, c.flows, blind)
+	}
 	o := opts
 	if o.Timeout > 0 {
 		if o.Timeout -= time.Since(start); o.Timeout <= 0 {
@@ -158,7 +163,7 @@ func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) 
 		if x.stopped {
 			return
 		}
-		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow
+		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow && x.spec.exit == nil
 		ref := g.push(t, &ev, 0)
 		if (ev.AddedMax || !x.narrowFails(g, t)) && !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
 			x.explore(g, depth)
@@ -214,7 +219,7 @@ func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 		}
 		return
 	}
-	if g.Prog.Locs[r.Loc].Init == r.Val {
+	if g.Prog.Locs[r.Loc].Init == r.Val && x.spec.exit == nil {
 		r.RF = InitRef(r.Loc)
 		x.chooseWrites(g, reads, k+1)
 	}
@@ -224,6 +229,9 @@ func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 		}
 		if w.Thread == rr.Thread && w.Index > rr.Index || g.Event(w).Val != r.Val {
 			continue
+		}
+		if x.spec.exit != nil && !forbidden(g, int(rr.Thread), w) {
+			continue // in exit mode a speculated read stands for a read of an open write
 		}
 		r.RF = w
 		x.chooseWrites(g, reads, k+1)

@@ -179,8 +179,14 @@ func (t *Thread) SpinTrylock(a Addr) Reg {
 	return r
 }
 
-// Fence appends a barrier.
-func (t *Thread) Fence(k FenceKind) { t.emit(Instr{Op: OpFence, Dst: -1, Fence: k}) }
+// Fence appends a barrier. A fence that names a location (synchronize_srcu) has its
+// own statement.
+func (t *Thread) Fence(k FenceKind) {
+	if k.HasLoc() {
+		panic("model: " + k.String() + " names a location: use its own statement")
+	}
+	t.emit(Instr{Op: OpFence, Dst: -1, Fence: k})
+}
 
 // SmpMb is smp_mb().
 func (t *Thread) SmpMb() { t.Fence(FenceMb) }
@@ -200,6 +206,34 @@ func (t *Thread) SmpMbBeforeAtomic() { t.Fence(FenceBeforeAtomic) }
 // SmpMbAfterAtomic is smp_mb__after_atomic().
 func (t *Thread) SmpMbAfterAtomic() { t.Fence(FenceAfterAtomic) }
 
+// SrcuReadLock is srcu_read_lock(a): the kernel's model reads it as a marked load of
+// the srcu_struct *a (herd7's Srcu-lock event) and returns the value read, the index
+// that the matching srcu_read_unlock must be given.
+func (t *Thread) SrcuReadLock(a Addr) Reg { return t.Load(a, AnnSrcuLock) }
+
+// SrcuReadUnlock is srcu_read_unlock(a, idx): a marked store of idx to the
+// srcu_struct *a (Srcu-unlock). It ends the read-side critical section of the
+// srcu_read_lock whose value idx carries, through data dependencies (the .bell's
+// srcu-rscs).
+func (t *Thread) SrcuReadUnlock(a Addr, idx any) { t.Store(a, idx, AnnSrcuUnlock) }
+
+// SrcuDownRead is srcu_down_read(a): srcu_read_lock that may be ended by another task
+// (srcu_up_read); the same event.
+func (t *Thread) SrcuDownRead(a Addr) Reg { return t.SrcuReadLock(a) }
+
+// SrcuUpRead is srcu_up_read(a, idx): srcu_read_unlock from any task; the same event.
+func (t *Thread) SrcuUpRead(a Addr, idx any) { t.SrcuReadUnlock(a, idx) }
+
+// SynchronizeSrcu is synchronize_srcu(a): a grace period of the srcu_struct *a, a fence
+// event that names a (herd7's Sync-srcu, which has a location but touches no memory).
+func (t *Thread) SynchronizeSrcu(a Addr) {
+	t.emit(Instr{Op: OpFence, Dst: -1, Fence: FenceSyncSrcu, Loc: a.address()})
+}
+
+// SmpMbAfterSrcuReadUnlock is smp_mb__after_srcu_read_unlock(): a full barrier between
+// a preceding srcu_read_unlock (and what precedes it) and what follows.
+func (t *Thread) SmpMbAfterSrcuReadUnlock() { t.Fence(FenceAfterSrcuReadUnlock) }
+
 // Mark records a logical action (a submission beginning, a buffer consumed) as a
 // marker event, with up to three values, for the properties to read.
 func (t *Thread) Mark(tag string, args ...any) {
@@ -215,8 +249,10 @@ func (t *Thread) Mark(tag string, args ...any) {
 
 // If runs then when cond is non-zero, otherwise els (which may be nil). The events of
 // both blocks carry a control dependency on the reads cond depends on (Event.Ctrl, as
-// herd7's C front end has it: it ends at the join); every later event of the thread
-// carries it as the hardware has it (Event.CtrlAll).
+// herd7's C front end has it: it ends at the join, because a compiler may turn a
+// short if into a conditional move, after which a weakly ordered CPU orders only the
+// code inside it); every later event of the thread carries it as the hardware has it
+// (Event.CtrlAll).
 func (t *Thread) If(cond any, then func(), els ...func()) {
 	br := t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: E(cond)})
 	then()
@@ -233,17 +269,18 @@ func (t *Thread) If(cond any, then func(), els ...func()) {
 
 // While runs body while cond (re-evaluated by calling condFn, which may read memory)
 // holds, at most bound times. If the condition still holds after bound iterations the
-// execution is cut and reported as out of bound, never as passing. The loop is
-// unrolled into nested ifs, as herd7 unrolls it: the body's events depend on every
-// test before them (Event.Ctrl), and the code after the loop on none of them except
-// as the hardware sees it (Event.CtrlAll).
+// execution is cut and reported as out of bound, never as passing. Every event after
+// a loop test depends on it, under every model (Event.Ctrl and Event.CtrlAll): a loop
+// cannot become a conditional move, and a compiler may not hoist a store above a loop
+// whose accesses are volatile (READ_ONCE), which it cannot assume terminates. herd7's
+// C litmus tests have no loops, so nothing there says otherwise.
 func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 	var exits []int
 	for i := 0; i < bound; i++ {
-		exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn()}))
+		exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn(), Loop: true}))
 		body()
 	}
-	exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn()}))
+	exits = append(exits, t.emit(Instr{Op: OpBranchFalse, Dst: -1, Cond: condFn(), Loop: true}))
 	t.emit(Instr{Op: OpBound, Dst: -1})
 	for _, e := range exits {
 		t.Code[e].Target = len(t.Code)
@@ -253,10 +290,10 @@ func (t *Thread) While(bound int, condFn func() Expr, body func()) {
 
 // Await is a spin-wait: body emits the reads of one iteration and returns the exit
 // condition. Only the final iteration appears in an execution; if its reads do not
-// satisfy the condition the thread is blocked there. The events after it carry a
-// control dependency on the condition's reads only as the hardware has it
-// (Event.CtrlAll): in herd7's C semantics a loop is nested ifs, and what follows the
-// loop is after their join.
+// satisfy the condition the thread is blocked there. Every event after it carries a
+// control dependency on the condition's reads under every model (Event.Ctrl and
+// Event.CtrlAll), as after any loop (see While): the code after a spin-wait runs only
+// once the wait has seen what it waited for.
 func (t *Thread) Await(body func() Expr) {
 	t.emit(Instr{Op: OpAwaitBegin, Dst: -1})
 	cond := body()

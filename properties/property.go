@@ -120,6 +120,9 @@ type Report struct {
 	Violation *Violation            // the first violation, when Violated
 	Graph     *model.ExecutionGraph // a clone of the violating execution
 	Result    model.Result
+	// Race is the first data race (P11) seen when Violation is about something
+	// else: a race does not stop the search for an ordering violation (see Verify).
+	Race *Violation
 }
 
 // Known reports whether s names a property (by ID or name).

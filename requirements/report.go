@@ -110,6 +110,7 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 	t := an.Table
 	s := t.Subject
 	fmt.Fprintf(b, "## %s\n\n", s.Variant)
+	fmt.Fprintf(b, "Reproduce: `steercheck barriers --variant %s` (witnesses under steercheck-traces/).\n\n", s.Variant)
 	fmt.Fprintf(b, "Configuration: %s.\n\n", s.Config())
 	b.WriteString("The variant as modelled (ordering properties P1–P6):\n\n")
 	for j, m := range t.Models {

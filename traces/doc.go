@@ -8,7 +8,12 @@
 // trace re-runs the very same execution and re-checks it.
 //
 // Index:
-//   - trace.go   the Trace type, FromExecution, Write and Read (strict, versioned)
-//   - replay.go  Replay: rebuild the scenario, re-execute, re-check
-//   - render.go  the CPU-column text rendering
+//   - trace.go    the Trace type, FromExecution, Write and Read (strict, versioned)
+//   - replay.go   Replay: rebuild the scenario, re-execute, re-check
+//   - render.go   the CPU-column text rendering, its legend
+//   - markers.go  marker events with their arguments labelled
+//   - dot.go      the execution as a Graphviz graph
+//   - minimize.go Minimize: shrink a counterexample
+//   - hotplug.go  hotplug traces
+//   - pattern.go  a trace's execution as straight-line code
 package traces

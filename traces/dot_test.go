@@ -20,7 +20,7 @@ func TestDOT(t *testing.T) {
 	dot := traces.DOT(rp.Graph, rp.Violations[0].Events)
 	assert.True(t, strings.HasPrefix(dot, "digraph execution {"))
 	assert.True(t, strings.HasSuffix(dot, "}\n"))
-	for _, want := range []string{"subgraph cluster_0", `label="rf"`, `label="co"`, `label="fr"`, `label="po"`,
+	for _, want := range []string{`thread0 [label="cpu0 (cpu) — done"`, `label="rf"`, `label="co"`, `label="fr"`, `label="po"`,
 		"shape=box", "fillcolor", "cpu0 (", "» submit"} {
 		assert.Contains(t, dot, want)
 	}
@@ -34,7 +34,7 @@ func TestDOT(t *testing.T) {
 func countNodes(dot string) int {
 	n := 0
 	for _, line := range strings.Split(dot, "\n") {
-		if strings.HasPrefix(line, "    e") && !strings.Contains(line, "->") {
+		if strings.HasPrefix(line, "  e") && !strings.Contains(line, "->") {
 			n++
 		}
 	}

@@ -167,7 +167,7 @@ func minimizeHotplug(tr *Trace, b Budget) (*Trace, Stats, error) {
 		return nil, st, err
 	}
 	if !rp.Reproduced {
-		return nil, st, fmt.Errorf("trace does not violate %s any more: nothing to minimize", tr.Property)
+		return nil, st, &NotReproducedError{Property: tr.Property}
 	}
 	m, err := barriers.New(tr.Model)
 	if err != nil {

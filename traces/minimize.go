@@ -1,7 +1,9 @@
 package traces
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/model"
@@ -21,16 +23,30 @@ type Budget struct {
 	MaxExecutions int64
 	MaxSteps      int64
 	MaxCandidates int
+	// Timeout, when set, cuts each exploration after that much wall-clock time (the
+	// result then depends on the machine), and Context, when canceled, cuts them all:
+	// the minimization ends with the smallest trace found so far.
+	Timeout time.Duration
+	Context context.Context
 }
 
 // options bounds each exploration of the minimization of a trace whose execution is
 // g: executions with a po ∪ rf cycle only when g has one (see Budget).
 func (b Budget) options(g *model.ExecutionGraph) model.Options {
-	return model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, AcyclicOnly: !model.HasPorfCycle(g)}
+	return model.Options{MaxExecutions: b.MaxExecutions, MaxSteps: b.MaxSteps, Timeout: b.Timeout, Context: b.Context,
+		AcyclicOnly: !model.HasPorfCycle(g)}
 }
 
 // DefaultBudget keeps minimization of the default-sized scenarios within seconds.
 var DefaultBudget = Budget{MaxSteps: 20_000_000, MaxCandidates: 200}
+
+// NotReproducedError is Minimize's error for a trace whose execution no longer
+// violates its property: there is nothing to minimize.
+type NotReproducedError struct{ Property string }
+
+func (e *NotReproducedError) Error() string {
+	return "trace does not violate " + e.Property + " any more: nothing to minimize"
+}
 
 // Size measures a counterexample.
 type Size struct {
@@ -88,7 +104,7 @@ func Minimize(tr *Trace, b Budget) (*Trace, Stats, error) {
 		return nil, st, err
 	}
 	if !rp.Reproduced {
-		return nil, st, fmt.Errorf("trace does not violate %s any more: nothing to minimize", tr.Property)
+		return nil, st, &NotReproducedError{Property: tr.Property}
 	}
 	m, err := barriers.New(tr.Model)
 	if err != nil {

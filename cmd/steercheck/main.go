@@ -1,7 +1,8 @@
 // Command steercheck checks the Linux virtio-scsi multiqueue queue-steering protocol
 // under sequential consistency and the weak memory models the kernel runs on.
 //
-// Usage: steercheck check|replay|list [flags]; `steercheck help` lists the commands.
+// Usage: steercheck COMMAND [ARGUMENTS] [FLAGS]; `steercheck help` lists the commands
+// and the exit codes, `steercheck help COMMAND` describes one.
 package main
 
 import (
@@ -11,5 +12,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Run())
 }

@@ -1,14 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/steercheck/steercheck/barriers"
@@ -22,85 +21,224 @@ import (
 // DefaultTraceDir is where check saves traces unless told otherwise.
 const DefaultTraceDir = "steercheck-traces"
 
+var checkCommand = command{
+	name:    "check",
+	summary: "explore variants under memory models and check the properties",
+	help: "Explores every execution of each selected variant (or mutant) under each selected memory model and checks " +
+		"the properties (steering variants: P1-P6 and P11; hotplug variants: P6-P10; see 'steercheck list'). Prints one row per run — holds, violated (with the property " +
+		"and the path of the saved, minimized, replayable trace) or unknown (the budget ran out first: not a pass) — " +
+		"and a summary line naming the budget. Without flags: every steering variant under every model at the default " +
+		"configuration (3 CPUs, 1 target, 2 queues, one request per CPU).\n\n" +
+		"Budgets are counted in explorer steps, so a verdict is the same on every machine; a wall-clock --timeout is " +
+		"used only when given. Progress goes to stderr every few seconds (--quiet silences it). On SIGINT or SIGTERM " +
+		"the runs stop, the finished ones are printed with the running ones as unknown (interrupted), traces already " +
+		"found are saved, and check exits 130.\n\n" +
+		"--expect compares each verdict with the expected one (the reviewed verdicts of the default configuration, " +
+		"docs/VERDICTS.md): `make run` uses it.",
+	exits: `0    every run holds (--expect: every verdict is the expected one)
+1    some run is violated (--expect: some verdict differs from the expected one)
+2    bad usage: a flag, a variant, a mutant, a model or a configuration
+3    no violation, but some run is unknown (--expect: unknown where a decision was expected)
+130  interrupted by SIGINT or SIGTERM
+`,
+	setup: setupCheck,
+}
+
 type job struct {
 	variant, mutant, model string
 	report                 properties.Report
 	err                    error
 	trace                  string
 	elapsed                time.Duration
+	started                bool
 }
 
-func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("check", stderr)
-	variant := fs.String("variant", "all", "variant to check, or all (the steering variants); a hotplug variant (managed-4.11, blkmq-4.17, drain-5.8, nonmanaged[+mutant]) checks P6–P10")
-	mutant := fs.String("mutant", "", "mutant to apply (see 'steercheck list'), or all for every mutant of the variants")
-	modelName := fs.String("model", "all", "memory model, or all (hotplug variants: default sc)")
-	config := configFlags(fs)
-	hconfig := hotplugFlags(fs)
-	maxExec := fs.Int64("max-executions", 5_000_000, "execution budget per run (0: none); exhausting it gives unknown")
-	timeout := fs.Duration("timeout", 30*time.Second, "time budget per run (0: none); exhausting it gives unknown")
-	dir := fs.String("traces", DefaultTraceDir, "directory to save a trace per violation in (empty: do not save)")
-	only := fs.String("property", "", "comma-separated property IDs or names to check (default: all)")
-	jobsFlag := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs to do in parallel")
-	noMin := fs.Bool("no-minimize", false, "save the violating execution as found, without minimizing it")
-	keepOrig := fs.Bool("keep-original", false, "also save the execution as found, beside the minimized trace (.orig.json)")
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+// checkFlags are check's flags.
+type checkFlags struct {
+	variant, mutant, model, only, dir, jsonOut *string
+	jobs                                       *int
+	noMin, keepOrig, expect, quiet             *bool
+	config                                     func() (steering.Config, error)
+	hconfig                                    func() (hotplug.Config, error)
+	budget                                     *budget
+}
+
+func setupCheck(fs *flagSet, e *env) func([]string) int {
+	fs.section("What to check")
+	f := &checkFlags{
+		variant: fs.text("variant", "all", "`NAME` of the variant to check, or all (the steering variants; default: all). A hotplug variant "+
+			"(managed-4.11, blkmq-4.17, drain-5.8, nonmanaged, and VARIANT+MUTANT) checks P6-P10"),
+		mutant: fs.text("mutant", "", "`NAME` of a mutant to apply (see 'steercheck list'); alone it selects the mutant's variant. "+
+			"all: every mutant of the selected variants (default: none, the variants as written)"),
+		model: fs.text("model", "all", "memory `MODEL`, a comma-separated list, or all (default: all; hotplug variants: sc)"),
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "check takes no arguments (got %q)", fs.Arg(0))
+	f.only = fs.text("property", "", "comma-separated property `IDS` or names to check (default: all; see 'steercheck list')")
+	fs.section("Configuration (steering variants; --queues and --requests serve hotplug variants too)")
+	f.config = configFlags(fs)
+	fs.section("Hotplug configuration (hotplug variants only)")
+	f.hconfig = hotplugFlags(fs)
+	fs.section("Budget (per run)")
+	f.budget = budgetFlags(fs, "per run", fmt.Sprintf("per model: %d under sc and tso, %d under armv8, %d under lkmm and lkmm-alpha",
+		DefaultSteps("sc"), DefaultSteps("armv8"), DefaultSteps("lkmm")), DefaultSteps)
+	fs.section("Output and execution")
+	f.dir = fs.String("traces", DefaultTraceDir, "`DIR` to save a trace per violation in; empty: do not save")
+	f.jobs = fs.intRange("jobs", runtime.GOMAXPROCS(0), 1, 1024, "`N` runs to do in parallel (default: the number of CPUs Go may use; the verdicts do not depend on it)")
+	f.noMin = fs.Bool("no-minimize", false, "save the violating execution as found, without minimizing it")
+	f.keepOrig = fs.Bool("keep-original", false, "also save the execution as found, beside the minimized trace (.orig.json)")
+	f.expect = fs.Bool("expect", false, "compare every verdict with the expected one (steering variants and mutants at the default configuration); the exit code then says whether they all match")
+	f.quiet = fs.Bool("quiet", false, "print no progress on stderr")
+	f.jsonOut = fs.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
+	return func(pos []string) int {
+		if len(pos) > 0 {
+			return e.fail("check takes no arguments (got %q; run 'steercheck check --help')", pos[0])
+		}
+		return runCheck(fs, f, e)
 	}
-	if isHotplugVariant(*variant) {
-		return runHotplugCheck(fs, hotplugCheck{variant: *variant, mutant: *mutant, model: *modelName, only: *only,
-			opts: model.Options{MaxExecutions: *maxExec, Timeout: *timeout}, dir: *dir,
-			save: saveOptions{minimize: !*noMin, keepOriginal: *keepOrig}}, hconfig, stdout, stderr)
+}
+
+func runCheck(fs *flagSet, f *checkFlags, e *env) int {
+	variant, err := resolveVariant(fs, *f.variant, *f.mutant)
+	if err != nil {
+		return e.fail("%v", err)
 	}
-	set := setFlags(fs)
-	for _, f := range hotplugOnlyFlags {
-		if set[f] {
-			return fail(stderr, "--%s applies to hotplug variants only (%s)", f, strings.Join(hotplug.Variants(), ", "))
+	if isHotplugVariant(variant) {
+		if *f.expect {
+			return e.fail("--expect covers the steering variants and mutants at the default configuration, not hotplug variant %s", variant)
+		}
+		return runHotplugCheck(fs, f, variant, e)
+	}
+	for _, name := range hotplugOnlyFlags {
+		if fs.isSet(name) {
+			return e.fail("--%s applies to hotplug variants only (%s)", name, strings.Join(hotplug.Variants(), ", "))
 		}
 	}
-	cfg, err := config()
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	if *jobsFlag < 1 {
-		return fail(stderr, "--jobs must be at least 1")
-	}
-	var onlyProps []string
-	if *only != "" {
-		onlyProps = strings.Split(*only, ",")
-		for _, p := range onlyProps {
-			if !properties.Known(p) {
-				return fail(stderr, "--property: unknown property %q (see 'steercheck list')", p)
-			}
+	if *f.expect {
+		if err := expectable(fs); err != nil {
+			return e.fail("%v", err)
 		}
 	}
-	jobs, err := planJobs(*variant, *mutant, *modelName)
+	cfg, err := f.config()
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
+	}
+	onlyProps, err := propertyList(*f.only)
+	if err != nil {
+		return e.fail("%v", err)
+	}
+	models, err := modelList(*f.model)
+	if err != nil {
+		return e.fail("%v", err)
+	}
+	jobs, err := planJobs(variant, *f.mutant, models)
+	if err != nil {
+		return e.fail("%v", err)
 	}
 	// Fail on a bad configuration for any variant before starting the runs.
 	for _, j := range jobs {
 		if _, err := steering.Build(j.variant, j.mutant, cfg); err != nil {
-			return fail(stderr, "%v", err)
+			return e.fail("%v", err)
 		}
 	}
-	opts := model.Options{MaxExecutions: *maxExec, Timeout: *timeout}
-	prog := newProgress(stderr, len(jobs))
-	runJobs(jobs, *jobsFlag, func(i int, j *job) {
-		o := opts
-		o.Progress = prog.callback(i)
-		runJob(j, cfg, o, onlyProps, *dir, saveOptions{minimize: !*noMin, keepOriginal: *keepOrig})
-		prog.jobDone()
+	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
+	prog := newProgress(e.stderr, len(jobs), *f.quiet)
+	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
+		o := f.budget.options(e.ctx, j.model)
+		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
+		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
+		prog.jobDone(i)
 	})
 	prog.finish()
-	return printTable(stdout, stderr, cfg, jobs)
+	rows := steeringRows(jobs)
+	fmt.Fprintf(e.stdout, "configuration: %s\n\n", cfg)
+	return finishCheck(e, f, rows, cfg.String(), models, len(jobs))
+}
+
+// finishCheck prints the table and the summary, compares with the expectations when
+// asked, writes the JSON report when asked, and returns check's exit code.
+func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models []string, planned int) int {
+	interrupted := e.ctx.Err() != nil
+	code := writeTable(e.stdout, rows)
+	sum := summarize(rows, planned)
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, sum.line(f.budget.describe(models)))
+	if *f.expect && !interrupted {
+		code = compareExpected(e.stdout, rows)
+	}
+	if interrupted {
+		code = ExitInterrupt
+	}
+	if *f.jsonOut != "" {
+		rep := newCheckReport(e.argv, config, f.budget.describe(models), rows, sum, code)
+		if err := writeJSON(*f.jsonOut, rep); err != nil {
+			fmt.Fprintf(e.stderr, "steercheck: writing the report: %v\n", err)
+			if code == ExitHolds {
+				code = ExitUsage
+			}
+		}
+	}
+	return code
+}
+
+// resolveVariant is the variant to check: --variant, or the variant --mutant applies
+// to when --variant is not given and the mutant names one variant.
+func resolveVariant(fs *flagSet, variant, mutant string) (string, error) {
+	if fs.isSet("variant") || mutant == "" || mutant == "all" {
+		return variant, nil
+	}
+	for _, m := range steering.Mutants() {
+		if m.Name == mutant {
+			return m.Variant, nil
+		}
+	}
+	var hot []string
+	for _, v := range hotplug.Variants() {
+		if base, mu, ok := strings.Cut(v, "+"); ok && mu == mutant {
+			hot = append(hot, base)
+		}
+	}
+	switch len(hot) {
+	case 0:
+		return "", fmt.Errorf("--mutant: unknown mutant %q (see 'steercheck list')", mutant)
+	case 1:
+		return hot[0], nil
+	}
+	return "", fmt.Errorf("--mutant %s applies to several hotplug variants (%s): choose one with --variant", mutant, strings.Join(hot, ", "))
+}
+
+// modelList expands --model: all, or a comma-separated list of model names.
+func modelList(s string) ([]string, error) {
+	if s == "all" {
+		return barriers.Names(), nil
+	}
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if _, err := barriers.New(n); err != nil {
+			return nil, fmt.Errorf("--model: %v", err)
+		}
+		if !contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// propertyList expands --property (empty: all).
+func propertyList(s string) ([]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	ps := strings.Split(s, ",")
+	for _, p := range ps {
+		if !properties.Known(p) {
+			return nil, fmt.Errorf("--property: unknown property %q (see 'steercheck list')", p)
+		}
+	}
+	return ps, nil
 }
 
 // planJobs expands the variant, mutant and model selections.
-func planJobs(variant, mutant, modelName string) ([]*job, error) {
+func planJobs(variant, mutant string, models []string) ([]*job, error) {
 	var variants []string
 	if variant == "all" {
 		for _, v := range steering.Variants() {
@@ -111,15 +249,6 @@ func planJobs(variant, mutant, modelName string) ([]*job, error) {
 			return nil, err
 		}
 		variants = []string{variant}
-	}
-	var models []string
-	if modelName == "all" {
-		models = barriers.Names()
-	} else {
-		if _, err := barriers.New(modelName); err != nil {
-			return nil, err
-		}
-		models = []string{modelName}
 	}
 	var jobs []*job
 	for _, v := range variants {
@@ -147,8 +276,8 @@ func planJobs(variant, mutant, modelName string) ([]*job, error) {
 }
 
 // runJobs runs f on every job with n workers; results land in the jobs themselves, so
-// the output order does not depend on scheduling.
-func runJobs(jobs []*job, n int, f func(int, *job)) {
+// the output order does not depend on scheduling. Once ctx is canceled no job starts.
+func runJobs(ctx context.Context, jobs []*job, n int, f func(int, *job)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < n; w++ {
@@ -156,12 +285,18 @@ func runJobs(jobs []*job, n int, f func(int, *job)) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				jobs[i].started = true
 				f(i, jobs[i])
 			}
 		}()
 	}
+dispatch:
 	for i := range jobs {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -176,7 +311,7 @@ type saveOptions struct {
 // minimizeBudget bounds the minimization check does for each violation it saves.
 var minimizeBudget = traces.Budget{MaxSteps: 2_000_000, MaxCandidates: 50}
 
-func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir string, save saveOptions) {
+func runJob(ctx context.Context, j *job, cfg steering.Config, opts model.Options, only []string, dir string, save saveOptions) {
 	start := time.Now()
 	defer func() { j.elapsed = time.Since(start) }()
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
@@ -197,23 +332,26 @@ func runJob(j *job, cfg steering.Config, opts model.Options, only []string, dir 
 	tr := traces.FromExecution(traces.Header{Variant: j.variant, Mutant: j.mutant, Config: cfg, Model: j.model,
 		Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
 	path := TracePath(dir, j.variant, j.mutant, j.model, v.Property)
-	if err := saveTrace(tr, path, save, func(*traces.Replayed) string { return "" }); err != nil {
+	if err := saveTrace(ctx, tr, path, save, func(*traces.Replayed) string { return "" }); err != nil {
 		j.err = err
 		return
 	}
 	j.trace = path
 }
 
-// saveTrace writes tr (minimized unless save says otherwise, with the trace as found
-// beside it when asked) to path, and its CPU-column rendering to path's .txt, under a
-// line naming the property and what header returns for the replayed trace.
-func saveTrace(tr *traces.Trace, path string, save saveOptions, header func(*traces.Replayed) string) error {
+// saveTrace writes tr (minimized unless save says otherwise, or ctx is canceled,
+// with the trace as found beside it when asked) to path, and its CPU-column
+// rendering to path's .txt, under a line naming the property and what header returns
+// for the replayed trace.
+func saveTrace(ctx context.Context, tr *traces.Trace, path string, save saveOptions, header func(*traces.Replayed) string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	final := tr
-	if save.minimize {
-		if min, _, err := traces.Minimize(tr, minimizeBudget); err == nil {
+	if save.minimize && ctx.Err() == nil {
+		b := minimizeBudget
+		b.Context = ctx
+		if min, _, err := traces.Minimize(tr, b); err == nil {
 			final = min
 		}
 	}
@@ -245,84 +383,26 @@ func TracePath(dir, variant, mutant, modelName string, p properties.Property) st
 	return filepath.Join(dir, sub, fmt.Sprintf("%s-%s-%s.json", modelName, p.ID, p.Name))
 }
 
-func printTable(stdout, stderr io.Writer, cfg steering.Config, jobs []*job) int {
-	fmt.Fprintf(stdout, "configuration: %s\n\n", cfg)
-	rows := make([]tableRow, len(jobs))
-	for i, j := range jobs {
-		rows[i] = tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
-		if j.err != nil {
+// steeringRows are the table rows of the steering runs that started.
+func steeringRows(jobs []*job) []tableRow {
+	var rows []tableRow
+	for _, j := range jobs {
+		if !j.started {
 			continue
 		}
-		r := j.report
-		rows[i].verdict, rows[i].result = r.Verdict.String(), r.Result
-		switch r.Verdict {
-		case properties.Violated:
-			rows[i].violated, rows[i].prop, rows[i].message = true, r.Violation.Property.String(), r.Violation.Message
-		case properties.Unknown:
-			rows[i].unknown = true
-		}
-	}
-	return writeTable(stdout, rows)
-}
-
-// tableRow is one run in check's verdict table, steering or hotplug alike.
-type tableRow struct {
-	variant, mutant, model string
-	err                    error
-	verdict                string
-	violated, unknown      bool
-	prop, message, trace   string
-	result                 model.Result
-	elapsed                time.Duration
-}
-
-// writeTable prints the verdict table and returns the exit code it implies: usage
-// error over violation over unknown over holds.
-func writeTable(w io.Writer, rows []tableRow) int {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tVERDICT\tPROPERTY\tEXECUTIONS\tTIME\tTRACE / NOTE")
-	code := ExitHolds
-	sawUnknown := false
-	for _, r := range rows {
-		mut := r.mutant
-		if mut == "" {
-			mut = "-"
-		}
-		if r.err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t%v\n", r.variant, mut, r.model, r.err)
-			code = ExitUsage
-			continue
-		}
-		prop, note := "-", ""
-		switch {
-		case r.violated:
-			prop, note = r.prop, r.trace
-			if note == "" {
-				note = r.message
+		r := tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
+		if j.err == nil {
+			var p properties.Property
+			var msg string
+			if v := j.report.Violation; v != nil {
+				p, msg = v.Property, v.Message
 			}
-			if code != ExitUsage {
-				code = ExitViolation
+			r.setOutcome(j.report.Verdict.String(), j.report.Result, p.ID, p.Name, msg)
+			if race := j.report.Race; race != nil && r.violated() {
+				r.race = race.Message
 			}
-		case r.unknown:
-			sawUnknown = true
-			note = unknownReason(r.result)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.variant, mut, r.model, r.verdict, prop,
-			r.result.Executions, r.elapsed.Round(time.Millisecond), note)
+		rows = append(rows, r)
 	}
-	tw.Flush()
-	if code == ExitHolds && sawUnknown {
-		code = ExitUnknown
-	}
-	return code
-}
-
-func unknownReason(r model.Result) string {
-	if r.Reason != model.Exhausted {
-		return "stopped: " + r.Reason.String()
-	}
-	if r.OutOfBound > 0 {
-		return fmt.Sprintf("%d executions cut by a loop bound", r.OutOfBound)
-	}
-	return ""
+	return rows
 }

@@ -3,9 +3,8 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
+	"os"
 	"os/exec"
-	"strings"
 
 	"github.com/steercheck/steercheck/linearize"
 	"github.com/steercheck/steercheck/traces"
@@ -14,76 +13,107 @@ import (
 // svgMissing is the message explain --format svg prints without Graphviz.
 const svgMissing = "steercheck: --format svg needs Graphviz's dot on PATH (apt-get install graphviz)"
 
-func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("explain", stderr)
-	format := fs.String("format", "text", "text (CPU columns), dot (Graphviz source) or svg (runs dot)")
-	pos, code, ok := parseInterleaved(fs, args)
-	if !ok {
-		return code
-	}
-	if len(pos) != 1 {
-		return fail(stderr, "explain takes one trace file (got %d arguments)", len(pos))
-	}
-	switch *format {
-	case "text", "dot", "svg":
+var explainCommand = command{
+	name:    "explain",
+	args:    "TRACE",
+	summary: "show a saved trace as CPU columns, a porcupine history page or a DOT/SVG graph",
+	help: "Replays the trace and draws its execution. text: CPU columns with a legend, the kernel source of each " +
+		"event where the model names it, and (steering traces) P1 judged as linearizability by porcupine. dot: the " +
+		"execution graph as Graphviz source; svg: the same drawn by Graphviz's dot. html: porcupine's history page " +
+		"with the steering decisions (steering traces; needs --out). Output goes to standard output, or to the file " +
+		"--out names: explain writes no other file.",
+	exits: `1    the trace's violation reproduces (as replay)
+4    it does not reproduce
+2    bad usage, or the file is not a valid trace or does not replay, or dot failed
+`,
+	setup: func(fs *flagSet, e *env) func([]string) int {
+		format := fs.text("format", "text", "`FORMAT`: text (CPU columns), dot (Graphviz source), svg (runs dot) or html (porcupine history page) (default: text)")
+		out := fs.text("out", "", "write the output to `FILE` instead of standard output (html needs it)")
+		fs.alias("o", "out")
+		ctrl := fs.Bool("ctrl", false, "dot, svg: draw control-dependency edges too (hidden by default: every event after a branch has one)")
+		return func(pos []string) int {
+			if len(pos) != 1 {
+				return e.fail("explain takes one trace file (got %d arguments; run 'steercheck explain --help')", len(pos))
+			}
+			return runExplain(e, pos[0], *format, *out, *ctrl)
+		}
+	},
+}
+
+func runExplain(e *env, path, format, out string, ctrl bool) int {
+	switch format {
+	case "text", "dot", "svg", "html":
 	default:
-		return fail(stderr, "--format must be text, dot or svg (got %q)", *format)
+		return e.fail("--format must be text, dot, svg or html (got %q)", format)
+	}
+	if format == "html" && out == "" {
+		return e.fail("--format html writes a page: give its path with --out FILE")
 	}
 	var dotPath string
-	if *format == "svg" {
+	if format == "svg" {
 		p, err := exec.LookPath("dot")
 		if err != nil {
-			fmt.Fprintln(stderr, svgMissing)
+			fmt.Fprintln(e.stderr, svgMissing)
 			return ExitUsage
 		}
 		dotPath = p
 	}
-	tr, err := traces.ReadFile(pos[0])
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	r, err := tr.Replay()
-	if err != nil {
-		return fail(stderr, "%s: %v", pos[0], err)
+	tr, r, code, ok := loadTrace(e, path)
+	if !ok {
+		return code
 	}
 	hl := r.Highlight(tr.Property)
-	switch *format {
+	title := fmt.Sprintf("%s — %s %s", traceName(tr), tr.Property, tr.Name)
+	var text bytes.Buffer
+	switch format {
 	case "dot":
-		fmt.Fprint(stdout, traces.DOT(r.Graph, hl))
+		text.WriteString(traces.DOTWith(r.Graph, hl, traces.DOTOptions{Title: title, Ctrl: ctrl}))
 	case "svg":
 		cmd := exec.Command(dotPath, "-Tsvg")
-		cmd.Stdin = strings.NewReader(traces.DOT(r.Graph, hl))
+		cmd.Stdin = bytes.NewReader([]byte(traces.DOTWith(r.Graph, hl, traces.DOTOptions{Title: title, Ctrl: ctrl})))
 		var errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = stdout, &errb
+		cmd.Stdout, cmd.Stderr = &text, &errb
 		if err := cmd.Run(); err != nil {
-			return fail(stderr, "dot: %v: %s", err, errb.String())
+			return e.fail("dot: %v: %s", err, errb.String())
+		}
+	case "html":
+		if r.Scenario == nil {
+			return e.fail("--format html: the porcupine history is of steering traces; %s is a hotplug trace", path)
+		}
+		res := linearize.CheckFIFO(r.Scenario, r.Graph, 0)
+		if err := linearize.WriteHTML(out, r.Scenario, r.Graph, res); err != nil {
+			return e.fail("%v", err)
 		}
 	default:
-		name := tr.Variant
-		if tr.Mutant != "" {
-			name += "+" + tr.Mutant
+		fmt.Fprintf(&text, "%s\n%s %s: %s\n\n", traceHeading(tr, r), tr.Property, tr.Name, tr.Message)
+		text.WriteString(traces.Render(r.Graph, hl))
+		if r.Scenario != nil {
+			res := linearize.CheckFIFO(r.Scenario, r.Graph, 0)
+			fmt.Fprintf(&text, "\nP1 as linearizability (porcupine): %s", res.Verdict)
+			if res.Message != "" {
+				fmt.Fprintf(&text, ": %s", res.Message)
+			}
+			fmt.Fprintf(&text, "\nporcupine's history page: steercheck explain %s --format html --out FILE.html\n", path)
 		}
-		if r.Hotplug != nil {
-			// No porcupine history: P1 is a steering property.
-			fmt.Fprintf(stdout, "%s under %s\n%s\n%s %s: %s\n\n", name, tr.Model, hotplugHeader(r.Hotplug), tr.Property, tr.Name, tr.Message)
-			fmt.Fprintln(stdout, traces.Render(r.Graph, hl))
-			break
+	}
+	if format != "html" {
+		if out == "" {
+			e.stdout.Write(text.Bytes())
+		} else if err := os.WriteFile(out, text.Bytes(), 0o644); err != nil {
+			return e.fail("%v", err)
 		}
-		fmt.Fprintf(stdout, "%s under %s, %s\n%s %s: %s\n\n", name, tr.Model, r.Scenario.Config, tr.Property, tr.Name, tr.Message)
-		fmt.Fprintln(stdout, traces.Render(r.Graph, hl))
-		res := linearize.CheckFIFO(r.Scenario, r.Graph, 0)
-		html := strings.TrimSuffix(pos[0], ".json") + ".p1.html"
-		if err := linearize.WriteHTML(html, r.Scenario, r.Graph, res); err != nil {
-			return fail(stderr, "%v", err)
-		}
-		fmt.Fprintf(stdout, "P1 as linearizability (porcupine): %s", res.Verdict)
-		if res.Message != "" {
-			fmt.Fprintf(stdout, ": %s", res.Message)
-		}
-		fmt.Fprintf(stdout, "\nhistory with steering decisions: %s\n", html)
 	}
 	if r.Reproduced {
 		return ExitViolation
 	}
-	return ExitHolds
+	return ExitNotRepro
+}
+
+// traceName is "variant" or "variant+mutant", with the model: "v2-2012+ge-one under sc".
+func traceName(tr *traces.Trace) string {
+	name := tr.Variant
+	if tr.Mutant != "" {
+		name += "+" + tr.Mutant
+	}
+	return name + " under " + tr.Model
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,70 +12,81 @@ import (
 	"github.com/steercheck/steercheck/traces"
 )
 
+var exportLitmusCommand = command{
+	name:    "export-litmus",
+	summary: "write a steering critical section, or a trace's execution (--trace), as a C litmus test for herd7",
+	help: "Without --trace: the submitting CPUs' critical section of a steering variant (each CPU up to the point " +
+		"where its first request's queue is chosen), without the device and interrupt handlers, as a litmus test " +
+		"herd7 accepts, with exists (true) so herd7 prints every final state. With --trace: the trace's execution " +
+		"as straight-line code with the outcome it reached as the exists clause (--as-written: the same path through " +
+		"the code without the trace's ablation edits).",
+	exits: `0    the test was written
+2    bad usage, an unknown variant or mutant, a bad trace, or code the litmus format cannot express
+`,
+	setup: func(fs *flagSet, e *env) func([]string) int {
+		variant := fs.text("variant", "v2-2012", "`NAME` of the steering variant (default: v2-2012)")
+		mutant := fs.text("mutant", "", "`NAME` of a mutant to apply (default: none)")
+		out := fs.text("out", "", "write the test to `FILE` instead of standard output")
+		fs.alias("o", "out")
+		trace := fs.text("trace", "", "export the execution of the trace `FILE` (a JSON trace from check, minimize or barriers) instead of a critical section")
+		asWritten := fs.Bool("as-written", false, "with --trace: follow the execution through the code without the trace's edits")
+		config := configFlags(fs)
+		return func(pos []string) int {
+			if len(pos) > 0 {
+				return e.fail("export-litmus takes no arguments (got %q; run 'steercheck export-litmus --help')", pos[0])
+			}
+			return runExportLitmus(fs, e, *variant, *mutant, *out, *trace, *asWritten, config)
+		}
+	},
+}
+
 // runExportLitmus writes a scenario's steering critical section as a C litmus test
-// herd7 accepts: the CPU threads only, each up to the point where its first request's
-// queue is chosen (the "steer" marker), without the device and interrupt handlers.
-// With --trace it writes the trace's execution instead, as straight-line code with
-// the outcome it reached as the exists clause (--as-written: the same path through
-// the code without the trace's ablation edits).
-func runExportLitmus(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("export-litmus", stderr)
-	variant := fs.String("variant", "v2-2012", "variant")
-	mutant := fs.String("mutant", "", "mutant to apply")
-	out := fs.String("o", "", "write the test to this file instead of standard output")
-	trace := fs.String("trace", "", "export this trace's execution (a JSON trace from check, minimize or barriers) instead of a critical section")
-	asWritten := fs.Bool("as-written", false, "with --trace: follow the execution through the code without the trace's edits")
-	config := configFlags(fs)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "export-litmus takes no arguments (got %q)", fs.Arg(0))
-	}
-	if *trace != "" {
+// herd7 accepts, or a trace's execution (see exportLitmusCommand).
+func runExportLitmus(fs *flagSet, e *env, variant, mutant, out, trace string, asWritten bool, config func() (steering.Config, error)) int {
+	if trace != "" {
 		var other []string
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name != "trace" && f.Name != "as-written" && f.Name != "o" {
+			if f.Name != "trace" && f.Name != "as-written" && f.Name != "out" && f.Name != "o" {
 				other = append(other, "--"+f.Name)
 			}
 		})
 		if len(other) > 0 {
-			return fail(stderr, "--trace exports the trace's own scenario: drop %s", strings.Join(other, ", "))
+			return e.fail("--trace exports the trace's own scenario: drop %s", strings.Join(other, ", "))
 		}
-		text, err := tracePattern(*trace, *asWritten)
+		text, err := tracePattern(trace, asWritten)
 		if err != nil {
-			return fail(stderr, "%v", err)
+			return e.fail("%v", err)
 		}
-		return writeOut(text, *out, stdout, stderr)
+		return e.writeOut(text, out)
 	}
-	if *asWritten {
-		return fail(stderr, "--as-written needs --trace")
+	if asWritten {
+		return e.fail("--as-written needs --trace")
 	}
 	cfg, err := config()
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
 	}
-	sc, err := steering.Build(*variant, *mutant, cfg)
+	sc, err := steering.Build(variant, mutant, cfg)
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
 	}
 	name := strings.NewReplacer(".", "_", "-", "_", "+", "_").Replace(sc.Program.Name) + "_steering"
 	text, err := litmus.Export(sc.CriticalSections(sc.Program, name), name, "")
 	if err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
-		return fail(stderr, "%s's critical section does not fit the litmus format: %s", sc.Program.Name, first)
+		return e.fail("%s's critical section does not fit the litmus format: %s", sc.Program.Name, first)
 	}
-	return writeOut(text, *out, stdout, stderr)
+	return e.writeOut(text, out)
 }
 
 // writeOut writes text to the file out, or to stdout when out is empty.
-func writeOut(text, out string, stdout, stderr io.Writer) int {
+func (e *env) writeOut(text, out string) int {
 	if out == "" {
-		fmt.Fprint(stdout, text)
+		fmt.Fprint(e.stdout, text)
 		return ExitHolds
 	}
 	if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
 	}
 	return ExitHolds
 }

@@ -1,9 +1,8 @@
 package cli
 
 import (
-	"flag"
+	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -32,18 +31,17 @@ var hotplugOnlyFlags = []string{"topology", "spread", "hotplug", "unreachable", 
 // hotplugFlags declares the hotplug configuration flags on fs; the returned
 // function, called after parsing, builds the configuration from hotplug.DefaultConfig
 // (the 2018 layout) and the flags that were set.
-func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
-	topology := fs.String("topology", "", `hotplug variants: affinity topology (default "cpus=8 present=0-3", the 2018 box)`)
-	spread := fs.String("spread", "", "hotplug variants: affinity spreading of the queue masks: 4.16 (default), 4.17 or current")
-	steps := fs.String("hotplug", "", `hotplug variants: hotplug steps in order, e.g. "-1,+1" (offline CPU 1, then online)`)
-	unreachable := fs.String("unreachable", "", "hotplug variants: comma-separated CPUs no interrupt can reach")
+func hotplugFlags(fs *flagSet) func() (hotplug.Config, error) {
+	topology := fs.text("topology", "", "hotplug variants: affinity `TOPOLOGY` (default: \"cpus=8 present=0-3\", the 2018 box)")
+	spread := fs.text("spread", "", "hotplug variants: affinity spreading of the queue masks, `ALGORITHM` 4.16, 4.17 or current (default: 4.16)")
+	steps := fs.text("hotplug", "", "hotplug variants: hotplug `STEPS` in order, e.g. \"-1,+1\" (offline CPU 1, then online; default: none)")
+	unreachable := fs.text("unreachable", "", "hotplug variants: comma-separated `CPUS` no interrupt can reach (default: none)")
 	aware := fs.Bool("reachable-aware", false, "hotplug variants: interrupt startup skips unreachable CPUs")
 	xen := fs.Bool("xen", false, "hotplug variants: binding an event channel delivers a spurious event on vCPU0")
 	race := fs.Bool("race", false, "hotplug variants: an interrupt raised during an affinity change is handled on the old CPU")
-	vcap := fs.Int("vector-cap", 0, "hotplug variants: interrupt vectors per CPU (0: no limit)")
-	vbase := fs.Int("vector-base", 0, "hotplug variants: vectors each CPU already uses")
+	vcap := fs.intRange("vector-cap", 0, 0, 1024, "hotplug variants: `N` interrupt vectors per CPU; 0 (the default): no limit")
+	vbase := fs.intRange("vector-base", 0, 0, 1024, "hotplug variants: `N` vectors each CPU already uses (default: 0)")
 	return func() (hotplug.Config, error) {
-		set := setFlags(fs)
 		cfg := hotplug.DefaultConfig()
 		if *topology != "" {
 			cfg.Topology = *topology
@@ -51,14 +49,14 @@ func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
 		if *spread != "" {
 			cfg.Spread = *spread
 		}
-		if set["queues"] {
+		if fs.isSet("queues") {
 			n, err := strconv.Atoi(fs.Lookup("queues").Value.String())
 			if err != nil {
 				return cfg, fmt.Errorf("--queues: %v", err)
 			}
 			cfg.Queues = n
 		}
-		if set["requests"] {
+		if fs.isSet("requests") {
 			rs, err := hotplug.ParseRequests(fs.Lookup("requests").Value.String())
 			if err != nil {
 				return cfg, fmt.Errorf("--requests: %v", err)
@@ -73,7 +71,7 @@ func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
 			for _, f := range strings.Split(*unreachable, ",") {
 				n, err := strconv.Atoi(strings.TrimSpace(f))
 				if err != nil {
-					return cfg, fmt.Errorf("--unreachable: %v", err)
+					return cfg, fmt.Errorf("--unreachable: %q is not a CPU number", f)
 				}
 				cfg.Unreachable = append(cfg.Unreachable, n)
 			}
@@ -82,13 +80,6 @@ func hotplugFlags(fs *flag.FlagSet) func() (hotplug.Config, error) {
 		cfg.VectorCap, cfg.VectorBase = *vcap, *vbase
 		return cfg, nil
 	}
-}
-
-// setFlags lists the flags given on the command line.
-func setFlags(fs *flag.FlagSet) map[string]bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return set
 }
 
 // isHotplugVariant says whether --variant names a hotplug variant (or
@@ -103,15 +94,6 @@ func isHotplugVariant(v string) bool {
 	return false
 }
 
-// hotplugCheck holds check's flags for a hotplug run.
-type hotplugCheck struct {
-	variant, mutant, model string
-	only                   string
-	opts                   model.Options
-	dir                    string
-	save                   saveOptions
-}
-
 type hjob struct {
 	name, variant, mutant, model string
 	sc                           *hotplug.Scenario
@@ -119,35 +101,36 @@ type hjob struct {
 	err                          error
 	trace                        string
 	elapsed                      time.Duration
+	started                      bool
 }
 
-func runHotplugCheck(fs *flag.FlagSet, hc hotplugCheck, config func() (hotplug.Config, error), stdout, stderr io.Writer) int {
-	set := setFlags(fs)
-	for _, f := range steeringOnlyFlags {
-		if set[f] {
-			return fail(stderr, "--%s does not apply to hotplug variant %s (see --topology, --queues, --requests, --hotplug)", f, hc.variant)
+// runHotplugCheck is check for a hotplug variant (variant, or variant+mutant).
+func runHotplugCheck(fs *flagSet, f *checkFlags, variant string, e *env) int {
+	for _, name := range steeringOnlyFlags {
+		if fs.isSet(name) {
+			return e.fail("--%s does not apply to hotplug variant %s (see --topology, --queues, --requests, --hotplug)", name, variant)
 		}
 	}
-	cfg, err := config()
+	cfg, err := f.hconfig()
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
 	}
 	var only []string
-	if hc.only != "" {
-		for _, p := range strings.Split(hc.only, ",") {
+	if *f.only != "" {
+		for _, p := range strings.Split(*f.only, ",") {
 			id, ok := hotplugProperty(p)
 			if !ok {
-				return fail(stderr, "--property: %q is not a hotplug property (P6–P10)", p)
+				return e.fail("--property: %q is not a hotplug property (P6-P10)", p)
 			}
 			only = append(only, id)
 		}
 	}
-	base, mut, _ := strings.Cut(hc.variant, "+")
-	if hc.mutant != "" {
+	base, mut, _ := strings.Cut(variant, "+")
+	if *f.mutant != "" {
 		if mut != "" {
-			return fail(stderr, "--mutant given twice: in --variant %s and --mutant %s", hc.variant, hc.mutant)
+			return e.fail("--mutant given twice: in --variant %s and --mutant %s", variant, *f.mutant)
 		}
-		mut = hc.mutant
+		mut = *f.mutant
 	}
 	var muts []string
 	if mut == "all" {
@@ -157,20 +140,15 @@ func runHotplugCheck(fs *flag.FlagSet, hc hotplugCheck, config func() (hotplug.C
 			}
 		}
 		if len(muts) == 0 {
-			return fail(stderr, "nothing to check: variant %s has no mutants", base)
+			return e.fail("nothing to check: variant %s has no mutants", base)
 		}
 	} else {
 		muts = []string{mut}
 	}
 	models := []string{"sc"}
-	if set["model"] {
-		if hc.model == "all" {
-			models = barriers.Names()
-		} else {
-			if _, err := barriers.New(hc.model); err != nil {
-				return fail(stderr, "%v", err)
-			}
-			models = []string{hc.model}
+	if fs.isSet("model") {
+		if models, err = modelList(*f.model); err != nil {
+			return e.fail("%v", err)
 		}
 	}
 	var jobs []*hjob
@@ -181,19 +159,39 @@ func runHotplugCheck(fs *flag.FlagSet, hc hotplugCheck, config func() (hotplug.C
 		}
 		sc, err := hotplug.Build(name, cfg)
 		if err != nil {
-			return fail(stderr, "%v", err)
+			return e.fail("%v", err)
 		}
-		fmt.Fprint(stdout, hotplug.Describe(sc))
-		fmt.Fprintln(stdout, hotplugWorkload(cfg))
+		fmt.Fprint(e.stdout, hotplug.Describe(sc))
+		fmt.Fprintln(e.stdout, hotplugWorkload(cfg))
 		for _, m := range models {
 			jobs = append(jobs, &hjob{name: name, variant: base, mutant: mu, model: m, sc: sc})
 		}
 	}
-	fmt.Fprintln(stdout)
-	for _, j := range jobs {
-		runHotplugJob(j, hc.opts, only, hc.dir, hc.save)
+	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
+	prog := newProgress(e.stderr, len(jobs), *f.quiet)
+	for i, j := range jobs {
+		if e.ctx.Err() != nil {
+			break
+		}
+		j.started = true
+		o := f.budget.options(e.ctx, j.model)
+		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
+		runHotplugJob(e.ctx, j, o, only, *f.dir, save)
+		prog.jobDone(i)
 	}
-	return printHotplugTable(stdout, jobs)
+	prog.finish()
+	var rows []tableRow
+	for _, j := range jobs {
+		if !j.started {
+			continue
+		}
+		if j.err == nil {
+			fmt.Fprintf(e.stdout, "\n%s under %s:\n%s", j.name, j.model, hotplug.FormatReport(j.report))
+		}
+		rows = append(rows, hotplugRow(j))
+	}
+	fmt.Fprintln(e.stdout)
+	return finishCheck(e, f, rows, hotplugWorkload(cfg), models, len(jobs))
 }
 
 // hotplugWorkload spells the requests and hotplug steps of a configuration.
@@ -278,7 +276,7 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-func runHotplugJob(j *hjob, opts model.Options, only []string, dir string, save saveOptions) {
+func runHotplugJob(ctx context.Context, j *hjob, opts model.Options, only []string, dir string, save saveOptions) {
 	start := time.Now()
 	defer func() { j.elapsed = time.Since(start) }()
 	m, err := barriers.New(j.model)
@@ -295,7 +293,7 @@ func runHotplugJob(j *hjob, opts model.Options, only []string, dir string, save 
 		Model: j.model, Property: v.Property.ID, PropertyName: v.Property.Name, Message: v.Message}, j.report.Graph)
 	path := TracePath(dir, j.variant, j.mutant, j.model, properties.Property{ID: v.Property.ID, Name: v.Property.Name})
 	header := func(r *traces.Replayed) string { return hotplugHeader(r.Hotplug) + "\n" }
-	if err := saveTrace(tr, path, save, header); err != nil {
+	if err := saveTrace(ctx, tr, path, save, header); err != nil {
 		j.err = err
 		return
 	}
@@ -307,30 +305,17 @@ func hotplugHeader(sc *hotplug.Scenario) string {
 	return hotplug.Describe(sc) + hotplugWorkload(sc.Config) + "\n"
 }
 
-// printHotplugTable prints one row per hotplug run, as printTable does for steering
-// runs, and returns the exit code their verdicts call for.
-func printHotplugTable(stdout io.Writer, jobs []*hjob) int {
-	rows := make([]tableRow, len(jobs))
-	for i, j := range jobs {
-		rows[i] = tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
-		if j.err != nil {
-			continue
-		}
-		r := j.report
-		rows[i].verdict, rows[i].result = r.Verdict.String(), r.Result
-		switch r.Verdict {
-		case hotplug.Violated:
-			rows[i].violated, rows[i].prop, rows[i].message = true, r.Violation.Property.String(), r.Violation.Message
-		case hotplug.Unknown:
-			rows[i].unknown = true
-		}
+// hotplugRow is a hotplug run's row in check's table.
+func hotplugRow(j *hjob) tableRow {
+	r := tableRow{variant: j.variant, mutant: j.mutant, model: j.model, err: j.err, trace: j.trace, elapsed: j.elapsed}
+	if j.err != nil {
+		return r
 	}
-	code := writeTable(stdout, rows)
-	for _, j := range jobs {
-		if j.err != nil {
-			continue
-		}
-		fmt.Fprintf(stdout, "\n%s under %s:\n%s", j.name, j.model, hotplug.FormatReport(j.report))
+	var p hotplug.Property
+	var msg string
+	if v := j.report.Violation; v != nil {
+		p, msg = v.Property, v.Message
 	}
-	return code
+	r.setOutcome(j.report.Verdict.String(), j.report.Result, p.ID, p.Name, msg)
+	return r
 }

@@ -10,14 +10,25 @@ import (
 	"github.com/steercheck/steercheck/steering"
 )
 
-func runList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("list", stderr)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		return fail(stderr, "list takes no arguments (got %q)", fs.Arg(0))
-	}
+var listCommand = command{
+	name:    "list",
+	summary: "list variants, mutants, memory models and properties",
+	help:    "Lists what check can select: the steering and hotplug variants, the mutants (seeded bugs) and the variant each applies to, the memory models and the properties.",
+	exits: `0    listed
+2    bad usage
+`,
+	setup: func(fs *flagSet, e *env) func([]string) int {
+		return func(pos []string) int {
+			if len(pos) > 0 {
+				return e.fail("list takes no arguments (got %q)", pos[0])
+			}
+			runList(e.stdout)
+			return ExitHolds
+		}
+	},
+}
+
+func runList(stdout io.Writer) {
 	fmt.Fprintln(stdout, "Variants:")
 	for _, v := range steering.Variants() {
 		fmt.Fprintf(stdout, "  %-16s %-8s %s\n", v.Name, v.Kernel, v.Doc)
@@ -42,5 +53,4 @@ func runList(args []string, stdout, stderr io.Writer) int {
 	for _, p := range hotplug.Properties() {
 		fmt.Fprintf(stdout, "  %-4s %-20s %s\n", p.ID, p.Name, p.Doc)
 	}
-	return ExitHolds
 }

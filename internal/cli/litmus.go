@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,62 +12,110 @@ import (
 
 	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/litmus"
-	"github.com/steercheck/steercheck/model"
 )
 
-// runLitmus runs C litmus tests and prints herd7-style results: by default one
-// "Observation NAME Never|Sometimes|Always POS NEG" line per test, with --show the
-// whole herd7 block with the allowed final states.
-func runLitmus(args []string, stdout, stderr io.Writer) int {
-	fset := newFlags("litmus", stderr)
-	modelName := fset.String("model", "lkmm", "memory model")
-	show := fset.Bool("show", false, "print the allowed final states (herd7's full output)")
-	timeout := fset.Duration("timeout", time.Minute, "time budget per test (0: none)")
-	if code, ok := parseFlags(fset, args); !ok {
-		return code
+// LitmusSteps is litmus's default step budget per test: every kernel litmus test in
+// litmus/testdata/kernel completes within a small fraction of it.
+const LitmusSteps = 50_000_000
+
+var litmusCommand = command{
+	name:    "litmus",
+	args:    "FILE|DIR...",
+	summary: "run C litmus tests (the kernel's format) and print herd7-style verdicts",
+	help: "Runs each litmus test (a directory: every .litmus file under it, sorted) under one memory model and prints " +
+		"herd7's observation line \"Observation NAME Never|Sometimes|Always POSITIVE NEGATIVE\", or with --show herd7's " +
+		"whole block with the allowed final states. A test cut by its budget says Unknown.",
+	exits: `0    every test ran to completion (whatever herd7's answer: Never, Sometimes and Always are results)
+3    some test was cut by its budget (Unknown)
+2    bad usage, or a file does not parse, or uses a primitive steercheck or the model does not support
+130  interrupted by SIGINT or SIGTERM
+`,
+	setup: func(fset *flagSet, e *env) func([]string) int {
+		modelName := fset.text("model", "lkmm", "memory `MODEL` (see 'steercheck list'; default: lkmm)")
+		show := fset.Bool("show", false, "print the allowed final states (herd7's full output)")
+		b := budgetFlags(fset, "per test", fmt.Sprint(LitmusSteps), func(string) int64 { return LitmusSteps })
+		jsonOut := fset.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
+		return func(pos []string) int {
+			if len(pos) == 0 {
+				return e.fail("litmus needs at least one FILE or DIR (run 'steercheck litmus --help')")
+			}
+			return runLitmus(e, pos, *modelName, *show, b, *jsonOut)
+		}
+	},
+}
+
+func runLitmus(e *env, args []string, modelName string, show bool, b *budget, jsonOut string) int {
+	if _, err := barriers.New(modelName); err != nil {
+		return e.fail("--model: %v", err)
 	}
-	if fset.NArg() == 0 {
-		return fail(stderr, "litmus needs at least one FILE or DIR")
-	}
-	if _, err := barriers.New(*modelName); err != nil {
-		return fail(stderr, "%v", err)
-	}
-	files, err := litmusFiles(fset.Args())
+	files, err := litmusFiles(args)
 	if err != nil {
-		return fail(stderr, "%v", err)
+		return e.fail("%v", err)
 	}
+	rep := LitmusReport{Format: LitmusReportFormat, Version: ReportVersion, Tool: versionLine(), Command: e.argv,
+		Model: modelName, Budget: b.describe([]string{modelName}), Tests: []LitmusTest{}}
 	code := ExitHolds
-	unsupported := 0
 	for _, f := range files {
+		if e.ctx.Err() != nil {
+			break
+		}
+		start := time.Now()
+		entry := LitmusTest{File: f}
 		t, err := litmus.ParseFile(f)
 		if err != nil {
-			fmt.Fprintln(stderr, "steercheck: "+strings.ReplaceAll(err.Error(), "\n", " "))
+			fmt.Fprintln(e.stderr, "steercheck: "+oneLine(err.Error()))
 			code = ExitUsage
+			entry.Result, entry.Error = "Error", oneLine(err.Error())
+			rep.Tests = append(rep.Tests, entry)
 			continue
 		}
-		r, err := litmus.Run(t, *modelName, model.Options{Timeout: *timeout})
-		var ue *litmus.UnsupportedError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stdout, "Unsupported %s: %v\n", t.Name, err)
-			unsupported++
-			continue
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "steercheck: %s: %v\n", f, err)
+		entry.Name = t.Name
+		r, err := litmus.Run(t, modelName, b.options(e.ctx, modelName))
+		entry.Seconds = time.Since(start).Seconds()
+		switch {
+		case err != nil:
+			// A *litmus.ParseError names the file itself; an *UnsupportedError
+			// names the test: a test that cannot be judged is bad input.
+			msg := err.Error()
+			var ue *litmus.UnsupportedError
+			entry.Result = "Error"
+			if errors.As(err, &ue) {
+				msg = f + ": " + msg
+				entry.Result = "Unsupported"
+			}
+			fmt.Fprintln(e.stderr, "steercheck: "+oneLine(msg))
 			code = ExitUsage
-			continue
+			entry.Error = oneLine(msg)
+		default:
+			if show {
+				fmt.Fprintln(e.stdout, litmus.FormatHerd(r))
+			} else {
+				fmt.Fprintf(e.stdout, "Observation %s %s %d %d\n", r.Test, r.Observation(), r.Positive, r.Negative)
+			}
+			if !r.Complete() && code == ExitHolds {
+				code = ExitUnknown
+			}
+			entry.Result, entry.Verdict, entry.Condition = r.Observation(), r.Verdict(), r.Cond
+			entry.Positive, entry.Negative, entry.Executions = r.Positive, r.Negative, r.Stats.Executions
+			entry.StopReason = r.Reason.String()
+			for _, s := range r.States {
+				entry.States = append(entry.States, s.Text)
+			}
 		}
-		if *show {
-			fmt.Fprintln(stdout, litmus.FormatHerd(r))
-		} else {
-			fmt.Fprintf(stdout, "Observation %s %s %d %d\n", r.Test, r.Observation(), r.Positive, r.Negative)
-		}
-		if !r.Complete() && code == ExitHolds {
-			code = ExitUnknown
-		}
+		rep.Tests = append(rep.Tests, entry)
 	}
-	if unsupported > 0 {
-		fmt.Fprintf(stderr, "%d unsupported test(s)\n", unsupported)
+	if e.ctx.Err() != nil {
+		fmt.Fprintf(e.stderr, "steercheck: interrupted after %d of %d tests\n", len(rep.Tests), len(files))
+		code = ExitInterrupt
+	}
+	rep.ExitCode = code
+	if jsonOut != "" {
+		if err := writeJSON(jsonOut, rep); err != nil {
+			fmt.Fprintf(e.stderr, "steercheck: writing the report: %v\n", err)
+			if code == ExitHolds {
+				code = ExitUsage
+			}
+		}
 	}
 	return code
 }

@@ -31,7 +31,7 @@ func TestMinimizeCommand(t *testing.T) {
 	// Default output path, and replay of the result through the CLI.
 	code, _, errs = run("minimize", path)
 	require.Equal(t, ExitViolation, code, errs)
-	code, _, errs = run("replay", "-q", filepath.Join(dir, "trace.min.json"))
+	code, _, errs = run("replay", "--quiet", filepath.Join(dir, "trace.min.json"))
 	assert.Equal(t, ExitViolation, code, errs)
 }
 

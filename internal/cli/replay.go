@@ -2,51 +2,75 @@ package cli
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/steercheck/steercheck/traces"
 )
 
-func runReplay(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("replay", stderr)
-	quiet := fs.Bool("q", false, "print only the verdict line")
-	if code, ok := parseFlags(fs, args); !ok {
+var replayCommand = command{
+	name:    "replay",
+	args:    "TRACE",
+	summary: "re-execute a saved trace and re-check its claimed violation",
+	help: "Rebuilds the trace's scenario (variant, mutant, configuration, edits), re-executes exactly the recorded " +
+		"execution, checks that the trace's memory model allows it, re-checks every property and prints the execution " +
+		"as CPU columns. The exit code says whether the violation the trace claims (its \"property\") reproduces.",
+	exits: `1    the trace's violation reproduces
+4    it does not: the property holds on this execution now (other violations, if any, are listed)
+2    the file is not a valid trace, or does not replay (a stale or edited trace)
+`,
+	setup: func(fs *flagSet, e *env) func([]string) int {
+		quiet := fs.Bool("quiet", false, "print only the verdict line")
+		return func(pos []string) int {
+			if len(pos) != 1 {
+				return e.fail("replay takes one trace file (got %d arguments; run 'steercheck replay --help')", len(pos))
+			}
+			return runReplay(e, pos[0], *quiet)
+		}
+	},
+}
+
+func runReplay(e *env, path string, quiet bool) int {
+	tr, r, code, ok := loadTrace(e, path)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
-		return fail(stderr, "replay takes one trace file (got %d arguments)", fs.NArg())
-	}
-	tr, err := traces.ReadFile(fs.Arg(0))
-	if err != nil {
-		return fail(stderr, "%v", err)
-	}
-	r, err := tr.Replay()
-	if err != nil {
-		return fail(stderr, "%s: %v", fs.Arg(0), err)
-	}
-	name := tr.Variant
-	if tr.Mutant != "" {
-		name += "+" + tr.Mutant
-	}
-	if !*quiet {
-		if r.Hotplug != nil {
-			fmt.Fprintf(stdout, "%s under %s\n%s\n", name, tr.Model, hotplugHeader(r.Hotplug))
-		} else {
-			fmt.Fprintf(stdout, "%s under %s, %s\n\n", name, tr.Model, r.Scenario.Config)
-		}
-		fmt.Fprintln(stdout, traces.Render(r.Graph, r.Highlight(tr.Property)))
+	if !quiet {
+		fmt.Fprintf(e.stdout, "%s\n\n", traceHeading(tr, r))
+		fmt.Fprintln(e.stdout, traces.Render(r.Graph, r.Highlight(tr.Property)))
 	}
 	if r.Reproduced {
 		for _, v := range r.Violations {
 			if v.Property.ID == tr.Property {
-				fmt.Fprintf(stdout, "reproduced: %s %s: %s\n", v.Property.ID, v.Property.Name, v.Message)
+				fmt.Fprintf(e.stdout, "reproduced: %s %s: %s\n", v.Property.ID, v.Property.Name, v.Message)
 			}
 		}
 		return ExitViolation
 	}
-	fmt.Fprintf(stdout, "not reproduced: %s %s holds on this execution now\n", tr.Property, tr.Name)
+	fmt.Fprintf(e.stdout, "not reproduced: %s %s holds on this execution now\n", tr.Property, tr.Name)
 	for _, v := range r.Violations {
-		fmt.Fprintf(stdout, "other violation: %s %s: %s\n", v.Property.ID, v.Property.Name, v.Message)
+		fmt.Fprintf(e.stdout, "other violation: %s %s: %s\n", v.Property.ID, v.Property.Name, v.Message)
 	}
-	return ExitHolds
+	return ExitNotRepro
+}
+
+// loadTrace reads and replays a trace; ok is false (with the exit code) when the file
+// is not a trace or does not replay.
+func loadTrace(e *env, path string) (*traces.Trace, *traces.Replayed, int, bool) {
+	tr, err := traces.ReadFile(path)
+	if err != nil {
+		return nil, nil, e.fail("%v", err), false
+	}
+	r, err := tr.Replay()
+	if err != nil {
+		return nil, nil, e.fail("%s: %v", path, err), false
+	}
+	return tr, r, 0, true
+}
+
+// traceHeading names a replayed trace's scenario: "v2-2012+ge-one under sc, cpus=3
+// ..." or, for a hotplug trace, the variant, model and machine.
+func traceHeading(tr *traces.Trace, r *traces.Replayed) string {
+	if r.Hotplug != nil {
+		return traceName(tr) + "\n" + hotplugHeader(r.Hotplug)
+	}
+	return traceName(tr) + ", " + r.Scenario.Config.String()
 }
