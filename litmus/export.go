@@ -11,7 +11,10 @@ import (
 // current model (`herd7 -conf linux-kernel.cfg`, CheckHerd7) and Parse reads back.
 //
 // What fits: loads, stores and RMWs of constant locations with the annotations the
-// kernel primitives have, fences, spin_lock/unlock/trylock, assignments and if/else.
+// kernel primitives have, fences, spin_lock/unlock/trylock, spin_is_locked, SRCU
+// (srcu_read_lock/unlock, synchronize_srcu, smp_mb__after_srcu_read_unlock; the DSL's
+// srcu_down_read/up_read are the same events and are written as srcu_read_lock/unlock),
+// assignments and if/else.
 // What does not: Await (spin-waits), markers, bounded loops, accesses whose location
 // is computed at run time (Array.Idx), RMW kinds no primitive has (and, or),
 // annotation combinations no primitive has, and expressions herd7's C cannot spell
@@ -32,7 +35,7 @@ import (
 //
 // Declarations: the initial state declares the locations some thread uses (a lock is a
 // spinlock_t parameter only, as in the kernel's tests: herd7 cannot size a spinlock_t
-// in the initial state), each thread declares the registers it uses (CheckDeclarations).
+// in the initial state; an srcu_struct likewise), each thread declares the registers it uses (CheckDeclarations).
 //
 // Names. A location is named after model.Location.Name with every character that
 // cannot appear in a C identifier replaced by "_" ("tgt0.reqs" -> "tgt0_reqs",
@@ -71,6 +74,12 @@ func Export(p *model.Program, name, cond string, head ...string) (string, error)
 		case locLock:
 			if l.Init != 0 {
 				return "", fmt.Errorf("litmus: export %s: spinlock %s starts taken", p.Name, l.Name)
+			}
+			continue
+		case locSrcu:
+			// herd7 gives an srcu_struct no declaration and starts its index at 0.
+			if l.Init != 0 {
+				return "", fmt.Errorf("litmus: export %s: srcu_struct %s starts at %d, herd7's at 0", p.Name, l.Name, l.Init)
 			}
 			continue
 		case locAtomic:
@@ -142,6 +151,7 @@ const (
 	locInt locKind = iota
 	locAtomic
 	locLock
+	locSrcu // a struct srcu_struct: srcu_read_lock/unlock, synchronize_srcu
 )
 
 type exporter struct {
@@ -226,8 +236,13 @@ func (x *exporter) names() {
 				continue
 			}
 			switch {
-			case in.Op == model.OpLock || in.Op == model.OpUnlock || in.Op == model.OpTrylock:
+			case in.Op == model.OpLock || in.Op == model.OpUnlock || in.Op == model.OpTrylock,
+				in.Op == model.OpLoad && in.Ann.Has(model.AnnIsLocked):
 				x.kind[l] = locLock
+			case in.Op == model.OpLoad && in.Ann.Has(model.AnnSrcuLock),
+				in.Op == model.OpStore && in.Ann.Has(model.AnnSrcuUnlock),
+				in.Op == model.OpFence && in.Fence.HasLoc():
+				x.kind[l] = locSrcu
 			case in.Op == model.OpRMW && in.RMW == model.RMWAdd && x.kind[l] == locInt:
 				x.kind[l] = locAtomic
 			}
@@ -320,7 +335,7 @@ func (x *exporter) thread(t *model.Thread) (string, error) {
 	for i, n := range x.loc {
 		if te.params[i] {
 			x.used[i] = true
-			params = append(params, fmt.Sprintf("%s *%s", [...]string{"int", "atomic_t", "spinlock_t"}[x.kind[i]], n))
+			params = append(params, fmt.Sprintf("%s *%s", [...]string{"int", "atomic_t", "spinlock_t", "struct srcu_struct"}[x.kind[i]], n))
 		}
 	}
 	var decl []string
@@ -434,7 +449,7 @@ var fenceCalls = map[model.FenceKind]string{
 	model.FenceBeforeAtomic: "smp_mb__before_atomic", model.FenceAfterAtomic: "smp_mb__after_atomic",
 	model.FenceAfterSpinlock: "smp_mb__after_spinlock", model.FenceAfterUnlockLock: "smp_mb__after_unlock_lock",
 	model.FenceBarrier: "barrier", model.FenceRcuLock: "rcu_read_lock", model.FenceRcuUnlock: "rcu_read_unlock",
-	model.FenceSyncRcu: "synchronize_rcu",
+	model.FenceSyncRcu: "synchronize_rcu", model.FenceAfterSrcuReadUnlock: "smp_mb__after_srcu_read_unlock",
 }
 
 // instr writes one straight-line instruction as a C statement (without ";").
@@ -450,6 +465,14 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 		if in.Fence == model.FenceReadBarrierDepend {
 			te.x.readBarrierDepends++
 			return "// smp_read_barrier_depends(): not in the kernel's current model, see the header", nil
+		}
+		if in.Fence.HasLoc() { // synchronize_srcu(s)
+			l, ok := te.x.constLoc(in.Loc)
+			if !ok {
+				return "", fmt.Errorf("a location computed at run time (%s) does not fit the litmus format", in.Loc)
+			}
+			te.params[l] = true
+			return "synchronize_srcu(" + te.x.loc[l] + ")", nil
 		}
 		f, ok := fenceCalls[in.Fence]
 		if !ok {
@@ -488,6 +511,10 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 	switch in.Op {
 	case model.OpLoad:
 		switch {
+		case ann.Has(model.AnnSrcuLock):
+			return te.dst(in) + "srcu_read_lock(" + loc + ")", nil
+		case ann.Has(model.AnnIsLocked):
+			return te.dst(in) + "spin_is_locked(" + loc + ")", nil
 		case ann.Has(model.AnnAcquire) && atomic:
 			return te.dst(in) + "atomic_read_acquire(" + loc + ")", nil
 		case ann.Has(model.AnnAcquire):
@@ -507,6 +534,8 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 			return "", err
 		}
 		switch {
+		case ann.Has(model.AnnSrcuUnlock):
+			return "srcu_read_unlock(" + loc + ", " + v + ")", nil
 		case ann.Has(model.AnnRelease) && atomic:
 			return "atomic_set_release(" + loc + ", " + v + ")", nil
 		case ann.Has(model.AnnRelease):

@@ -185,7 +185,8 @@ func herd7Node(n Node, fail func(Pos, string, ...any) error) error {
 // accept less, but a reader should not have to wonder what an unused name is for):
 //   - every local a thread declares appears in its body;
 //   - every parameter appears in its thread's body, and is a location of the initial
-//     state unless it is a spinlock_t (herd7 gives a lock no declaration);
+//     state unless it is a spinlock_t or a struct srcu_struct (herd7 gives neither a
+//     declaration);
 //   - every location of the initial state is a parameter of some thread;
 //   - every register the condition, filter or locations list names is declared by its
 //     thread, and every shared location they name is declared or a lock parameter.
@@ -226,7 +227,7 @@ func CheckDeclarations(t *Test) error {
 			if !used[p.Name] {
 				return fail(p.Pos, "P%d's parameter %s is never used", th.ID, p.Name)
 			}
-			if !declared[p.Name] && p.Type.Name != "spinlock_t" {
+			if !declared[p.Name] && p.Type.Name != "spinlock_t" && p.Type.Name != "struct srcu_struct" {
 				return fail(p.Pos, "P%d's parameter %s is no location of the initial state", th.ID, p.Name)
 			}
 			params[p.Name] = true
