@@ -122,16 +122,13 @@ func parseHerdOutput(out string) (h herdOutcome, ok bool) {
 
 // herd7Command is how to run herd7 with the kernel's model: $STEERCHECK_HERD7 (a
 // command taking herd7's arguments, e.g. a wrapper that sets -conf), herd7-lkmm on
-// PATH or in /work/herd/bin, or herd7 on PATH with -conf linux-kernel.cfg.
+// PATH, or herd7 on PATH with -conf linux-kernel.cfg.
 func herd7Command() []string {
 	if c := os.Getenv("STEERCHECK_HERD7"); c != "" {
 		return strings.Fields(c)
 	}
 	if p, err := exec.LookPath("herd7-lkmm"); err == nil {
 		return []string{p}
-	}
-	if _, err := os.Stat("/work/herd/bin/herd7-lkmm"); err == nil {
-		return []string{"/work/herd/bin/herd7-lkmm"}
 	}
 	if p, err := exec.LookPath("herd7"); err == nil {
 		return []string{p, "-conf", "linux-kernel.cfg"}
