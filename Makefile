@@ -3,7 +3,7 @@ GO ?= go
 BENCHTIME ?= 1x
 BIN := bin/steercheck
 
-.PHONY: run test race lint ci bench fuzz build verdicts barriers proptest
+.PHONY: run test race lint ci bench fuzz build verdicts barriers proptest herd7
 
 # The main job on built-in defaults: every variant under every memory model, each
 # verdict compared with the expected one (violations of the historical bugs are
@@ -54,6 +54,11 @@ verdicts: build
 # docs/BARRIERS.md, docs/barriers/ (witnesses) and docs/litmus/ (exported patterns).
 barriers: build
 	$(BIN) barriers --doc docs/BARRIERS.md
+
+# Run herd7 (when installed: $$STEERCHECK_HERD7, herd7-lkmm or herd7) on every docs/litmus
+# test and compare with our runner's records beside them; herd7 takes minutes on the largest.
+herd7:
+	$(GO) test -count=1 -timeout 0 -run TestDocsLitmusAgreeWithHerd7 -v ./requirements/
 
 # Property tests with larger budgets than CI's -short runs.
 proptest:

@@ -136,5 +136,7 @@
 //   - translate.go, translate_expr.go  a parsed test as a model.Program
 //   - cond.go           the final condition and filter
 //   - run.go            running a test under a memory model; herd7-style output
-//   - export.go         a model.Program written back as a litmus test
+//   - export.go, export_expr.go  a model.Program written back as a litmus test herd7 runs
+//   - herd7.go          what herd7 with the kernel's current model accepts (CheckHerd7)
+//     and the declarations an exported test keeps (CheckDeclarations)
 package litmus

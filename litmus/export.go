@@ -2,19 +2,40 @@ package litmus
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/steercheck/steercheck/model"
 )
 
-// export.go writes a model.Program as a C litmus test that herd7 (and Parse) accepts.
+// export.go writes a model.Program as a C litmus test that herd7 runs with the kernel's
+// current model (`herd7 -conf linux-kernel.cfg`, CheckHerd7) and Parse reads back.
 //
 // What fits: loads, stores and RMWs of constant locations with the annotations the
-// kernel primitives have, fences, spin_lock/unlock/trylock, assignments and if/else.
+// kernel primitives have, fences, spin_lock/unlock/trylock, spin_is_locked, SRCU
+// (srcu_read_lock/unlock, synchronize_srcu, smp_mb__after_srcu_read_unlock; the DSL's
+// srcu_down_read/up_read are the same events and are written as srcu_read_lock/unlock),
+// assignments and if/else.
 // What does not: Await (spin-waits), markers, bounded loops, accesses whose location
-// is computed at run time (Array.Idx), RMW kinds no primitive has (and, or), and
-// annotation combinations no primitive has. Export names the first of those it meets.
+// is computed at run time (Array.Idx), RMW kinds no primitive has (and, or),
+// annotation combinations no primitive has, and expressions herd7's C cannot spell
+// (shifts, "~", "%" by a register). Export names the first of those it meets.
+//
+// Two things of the DSL have no herd7 spelling and are written as comments, each
+// explained in the header comment of the test (notes):
+//   - smp_read_barrier_depends(): linux-kernel.def has had no such macro since Linux
+//     4.15 folded it into READ_ONCE. It orders only a load whose address depends on an
+//     earlier load (steercheck's lkmm-alpha), and an exported test has no address
+//     dependency (every location is a constant), so it orders nothing here under any
+//     model: the test means the same without it.
+//   - an if whose blocks hold no statement: herd7 rejects an empty block. Such an if
+//     carries a control dependency only the hardware keeps (model.Event.CtrlAll, armv8:
+//     every later store); herd7's C semantics ends a control dependency at the join,
+//     so under lkmm the test means the same without it, and under armv8 it allows
+//     what the dropped dependency forbade.
+//
+// Declarations: the initial state declares the locations some thread uses (a lock is a
+// spinlock_t parameter only, as in the kernel's tests: herd7 cannot size a spinlock_t
+// in the initial state; an srcu_struct likewise), each thread declares the registers it uses (CheckDeclarations).
 //
 // Names. A location is named after model.Location.Name with every character that
 // cannot appear in a C identifier replaced by "_" ("tgt0.reqs" -> "tgt0_reqs",
@@ -25,9 +46,11 @@ import (
 // (atomic_inc) is not declared.
 
 // Export writes p as a C litmus test called name with the final condition cond
-// ("exists (1:r0=1 /\ x=0)"). With cond empty it writes "exists (true)" and a
-// "locations" list naming every register and location, so herd7 prints whole states.
-func Export(p *model.Program, name, cond string) (string, error) {
+// ("exists (1:r0=1 /\ x=0)") and a header comment made of the lines head and the
+// notes of what was written as a comment. With cond empty it writes "exists (true)"
+// and a "locations" list naming every declared register and location, so herd7
+// prints whole states.
+func Export(p *model.Program, name, cond string, head ...string) (string, error) {
 	x := &exporter{p: p}
 	x.names()
 	var threads []string
@@ -39,19 +62,32 @@ func Export(p *model.Program, name, cond string) (string, error) {
 		threads = append(threads, s)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "C %s\n\n{\n", testName(name))
+	fmt.Fprintf(&b, "C %s\n\n", testName(name))
+	writeComment(&b, append(append([]string(nil), head...), x.notes()...))
+	b.WriteString("{\n")
+	var shown []string // the declared locations
 	for i, l := range p.Locs {
+		if !x.used[i] {
+			continue
+		}
 		switch x.kind[i] {
 		case locLock:
 			if l.Init != 0 {
 				return "", fmt.Errorf("litmus: export %s: spinlock %s starts taken", p.Name, l.Name)
 			}
-			fmt.Fprintf(&b, "\tspinlock_t %s;\n", x.loc[i])
+			continue
+		case locSrcu:
+			// herd7 gives an srcu_struct no declaration and starts its index at 0.
+			if l.Init != 0 {
+				return "", fmt.Errorf("litmus: export %s: srcu_struct %s starts at %d, herd7's at 0", p.Name, l.Name, l.Init)
+			}
+			continue
 		case locAtomic:
 			fmt.Fprintf(&b, "\tatomic_t %s = ATOMIC_INIT(%d);\n", x.loc[i], l.Init)
 		default:
 			fmt.Fprintf(&b, "\tint %s = %d;\n", x.loc[i], l.Init)
 		}
+		shown = append(shown, x.loc[i])
 	}
 	b.WriteString("}\n")
 	for _, s := range threads {
@@ -65,21 +101,40 @@ func Export(p *model.Program, name, cond string) (string, error) {
 				locs = append(locs, fmt.Sprintf("%d:%s", t, r))
 			}
 		}
-		locs = append(locs, x.loc...)
+		locs = append(locs, shown...)
 		fmt.Fprintf(&b, "locations [%s]\nexists (true)\n", strings.Join(locs, "; "))
 	} else {
 		b.WriteString(strings.TrimSpace(cond) + "\n")
 	}
 	out := b.String()
-	// Whatever we write must read back.
+	// Whatever we write must read back, and keep herd7's rules.
 	t, err := Parse(name+".litmus", []byte(out))
 	if err != nil {
 		return "", fmt.Errorf("litmus: export %s: the output does not parse (%v):\n%s", p.Name, err, out)
+	}
+	for _, check := range []func(*Test) error{CheckHerd7, CheckDeclarations} {
+		if err := check(t); err != nil {
+			return "", fmt.Errorf("litmus: export %s: the output breaks herd7's rules (%v):\n%s", p.Name, err, out)
+		}
 	}
 	if _, err := Translate(t); err != nil {
 		return "", fmt.Errorf("litmus: export %s: the output does not translate (%v):\n%s", p.Name, err, out)
 	}
 	return out, nil
+}
+
+// writeComment writes lines as an OCaml-style comment, herd7's header comment, with
+// anything that would open or close a comment inside a line defused.
+func writeComment(b *strings.Builder, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	defuse := strings.NewReplacer("(*", "( *", "*)", "* )")
+	b.WriteString("(*\n")
+	for _, l := range lines {
+		b.WriteString(" * " + defuse.Replace(l) + "\n")
+	}
+	b.WriteString(" *)\n\n")
 }
 
 // ExportedNames returns the name Export gives each location of p (indexed like
@@ -96,13 +151,38 @@ const (
 	locInt locKind = iota
 	locAtomic
 	locLock
+	locSrcu // a struct srcu_struct: srcu_read_lock/unlock, synchronize_srcu
 )
 
 type exporter struct {
 	p        *model.Program
 	loc      []string  // C name per location
 	kind     []locKind // per location
+	used     []bool    // per location: some thread accesses it
 	declared [][]string
+	// What was written as a comment (see the file comment): smp_read_barrier_depends
+	// calls, and ifs without statements.
+	readBarrierDepends, emptyIfs int
+}
+
+// notes explains, for the header comment, what the test writes as comments.
+func (x *exporter) notes() []string {
+	var out []string
+	if x.readBarrierDepends > 0 {
+		out = append(out,
+			"smp_read_barrier_depends() (Linux before 4.15) is written as a comment: the kernel's current model has no such",
+			"primitive since READ_ONCE took over its job. It orders only a load whose address depends on an earlier load",
+			"(steercheck's lkmm-alpha), and this test has no address dependency (every location is a constant): without it,",
+			"the test means the same under every model.")
+	}
+	if x.emptyIfs > 0 {
+		out = append(out,
+			"An if with nothing inside is written as a comment (herd7 rejects an empty block): it carried a control",
+			"dependency only the hardware keeps (armv8 orders every later store after a branch). herd7's C semantics ends",
+			"a control dependency at the join, so under lkmm the test means the same; under armv8 it allows what the",
+			"dropped dependency forbade.")
+	}
+	return out
 }
 
 // cIdent turns a name into a C identifier.
@@ -136,6 +216,7 @@ func testName(s string) string {
 func (x *exporter) names() {
 	p := x.p
 	x.kind = make([]locKind, len(p.Locs))
+	x.used = make([]bool, len(p.Locs))
 	seen := map[string]bool{}
 	for _, l := range p.Locs {
 		n := cIdent(l.Name)
@@ -155,8 +236,13 @@ func (x *exporter) names() {
 				continue
 			}
 			switch {
-			case in.Op == model.OpLock || in.Op == model.OpUnlock || in.Op == model.OpTrylock:
+			case in.Op == model.OpLock || in.Op == model.OpUnlock || in.Op == model.OpTrylock,
+				in.Op == model.OpLoad && in.Ann.Has(model.AnnIsLocked):
 				x.kind[l] = locLock
+			case in.Op == model.OpLoad && in.Ann.Has(model.AnnSrcuLock),
+				in.Op == model.OpStore && in.Ann.Has(model.AnnSrcuUnlock),
+				in.Op == model.OpFence && in.Fence.HasLoc():
+				x.kind[l] = locSrcu
 			case in.Op == model.OpRMW && in.RMW == model.RMWAdd && x.kind[l] == locInt:
 				x.kind[l] = locAtomic
 			}
@@ -173,7 +259,7 @@ func reserved(name string) bool {
 		return true
 	}
 	tok := token{kind: tIdent, text: name}
-	return isPrimitive(name) || isTypeWord(tok) || threadNum(tok) >= 0
+	return isPrimitive(name) || isTypeWord(tok) || threadNum(tok) >= 0 || herd7Reserved(name)
 }
 
 // isPrimitive reports whether name is a known primitive (and so cannot name a
@@ -206,9 +292,9 @@ func (x *exporter) constLoc(l model.LocExpr) (int, bool) {
 type threadExporter struct {
 	x      *exporter
 	t      *model.Thread
-	b      strings.Builder
 	params map[int]bool
 	reg    []string // C name per register, "" if not declared
+	used   []bool   // per register: the thread's code names it
 	void   map[int]bool
 }
 
@@ -224,7 +310,7 @@ func (x *exporter) thread(t *model.Thread) (string, error) {
 		seen[n] = true
 	}
 	te.reg = make([]string, len(t.RegNames))
-	var decl []string
+	te.used = make([]bool, len(t.RegNames))
 	for i, n := range t.RegNames {
 		if te.void[i] {
 			continue
@@ -237,18 +323,28 @@ func (x *exporter) thread(t *model.Thread) (string, error) {
 		}
 		seen[c] = true
 		te.reg[i] = c
-		decl = append(decl, c)
 	}
-	x.declared = append(x.declared, decl)
-	if err := te.block(0, len(t.Code), 1); err != nil {
+	body, stmts, err := te.block(0, len(t.Code), 1)
+	if err != nil {
 		return "", err
+	}
+	if stmts == 0 {
+		return "", fmt.Errorf("no statement is left: herd7 rejects an empty thread")
 	}
 	var params []string
 	for i, n := range x.loc {
 		if te.params[i] {
-			params = append(params, fmt.Sprintf("%s *%s", [...]string{"int", "atomic_t", "spinlock_t"}[x.kind[i]], n))
+			x.used[i] = true
+			params = append(params, fmt.Sprintf("%s *%s", [...]string{"int", "atomic_t", "spinlock_t", "struct srcu_struct"}[x.kind[i]], n))
 		}
 	}
+	var decl []string
+	for i, c := range te.reg {
+		if c != "" && te.used[i] {
+			decl = append(decl, c)
+		}
+	}
+	x.declared = append(x.declared, decl)
 	var out strings.Builder
 	fmt.Fprintf(&out, "P%d(%s)\n{\n", t.ID, strings.Join(params, ", "))
 	for _, d := range decl {
@@ -257,57 +353,80 @@ func (x *exporter) thread(t *model.Thread) (string, error) {
 	if len(decl) > 0 {
 		out.WriteString("\n")
 	}
-	out.WriteString(te.b.String())
+	out.WriteString(body)
 	out.WriteString("}\n")
 	return out.String(), nil
 }
 
 // block writes the instructions [lo, hi) at the given indentation, rebuilding the
-// if/else the DSL compiled to branches and jumps.
-func (te *threadExporter) block(lo, hi, depth int) error {
+// if/else the DSL compiled to branches and jumps, and reports how many statements
+// (not comments) it wrote.
+func (te *threadExporter) block(lo, hi, depth int) (string, int, error) {
 	code := te.t.Code
 	ind := strings.Repeat("\t", depth)
+	var b strings.Builder
+	stmts := 0
 	for pc := lo; pc < hi; pc++ {
 		in := &code[pc]
 		switch in.Op {
 		case model.OpBranchFalse:
 			end := in.Target
 			if end <= pc || end > hi {
-				return fmt.Errorf("instruction %d: a branch out of its block does not fit the format", pc)
+				return "", 0, fmt.Errorf("instruction %d: a branch out of its block does not fit the format", pc)
 			}
 			cond, err := te.expr(in.Cond)
 			if err != nil {
-				return err
+				return "", 0, err
 			}
 			thenEnd, elseEnd := end, end
 			if j := &code[end-1]; end-1 > pc && j.Op == model.OpJump && j.Target > end && j.Target <= hi {
 				thenEnd, elseEnd = end-1, j.Target
 			}
-			fmt.Fprintf(&te.b, "%sif (%s) {\n", ind, cond)
-			if err := te.block(pc+1, thenEnd, depth+1); err != nil {
-				return err
+			then, nThen, err := te.block(pc+1, thenEnd, depth+1)
+			if err != nil {
+				return "", 0, err
 			}
-			if elseEnd > end {
-				fmt.Fprintf(&te.b, "%s} else {\n", ind)
-				if err := te.block(end, elseEnd, depth+1); err != nil {
-					return err
-				}
+			els, nElse, err := te.block(end, elseEnd, depth+1)
+			if err != nil {
+				return "", 0, err
 			}
-			fmt.Fprintf(&te.b, "%s}\n", ind)
+			switch {
+			case nThen == 0 && nElse == 0:
+				// herd7 rejects an empty block; the if orders nothing in herd7's C
+				// semantics (see the file comment).
+				te.x.emptyIfs++
+				fmt.Fprintf(&b, "%s// if (%s) { }: a control dependency only the hardware keeps, see the header\n", ind, cond)
+				b.WriteString(then + els)
+			case nThen == 0:
+				fmt.Fprintf(&b, "%sif ((%s) == 0) {\n%s%s%s}\n", ind, cond, then, els, ind)
+				stmts++
+			case nElse == 0:
+				fmt.Fprintf(&b, "%sif (%s) {\n%s%s}\n", ind, cond, then, ind)
+				b.WriteString(els)
+				stmts++
+			default:
+				fmt.Fprintf(&b, "%sif (%s) {\n%s%s} else {\n%s%s}\n", ind, cond, then, ind, els, ind)
+				stmts++
+			}
 			pc = elseEnd - 1
 		case model.OpJump:
 			if in.Target != hi || pc != hi-1 {
-				return fmt.Errorf("instruction %d: a jump that is no if/else does not fit the format", pc)
+				return "", 0, fmt.Errorf("instruction %d: a jump that is no if/else does not fit the format", pc)
 			}
 		default:
 			s, err := te.instr(in)
 			if err != nil {
-				return fmt.Errorf("instruction %d (%s): %w", pc, in.String(te.t), err)
+				return "", 0, fmt.Errorf("instruction %d (%s): %w", pc, in.String(te.t), err)
 			}
-			te.b.WriteString(ind + s + ";\n")
+			if strings.HasPrefix(s, "//") {
+				b.WriteString(ind + s + "\n")
+				continue
+			}
+			b.WriteString(ind + s + ";\n")
+			stmts++
 		}
 	}
-	return nil
+	return b.String(), stmts, nil
 }
 
 // rmwSuffix is the primitive-name suffix of an RMW's ordering.
@@ -327,11 +446,10 @@ func rmwSuffix(a model.Ann) (string, bool) {
 
 var fenceCalls = map[model.FenceKind]string{
 	model.FenceMb: "smp_mb", model.FenceWmb: "smp_wmb", model.FenceRmb: "smp_rmb",
-	model.FenceReadBarrierDepend: "smp_read_barrier_depends",
-	model.FenceBeforeAtomic:      "smp_mb__before_atomic", model.FenceAfterAtomic: "smp_mb__after_atomic",
+	model.FenceBeforeAtomic: "smp_mb__before_atomic", model.FenceAfterAtomic: "smp_mb__after_atomic",
 	model.FenceAfterSpinlock: "smp_mb__after_spinlock", model.FenceAfterUnlockLock: "smp_mb__after_unlock_lock",
 	model.FenceBarrier: "barrier", model.FenceRcuLock: "rcu_read_lock", model.FenceRcuUnlock: "rcu_read_unlock",
-	model.FenceSyncRcu: "synchronize_rcu",
+	model.FenceSyncRcu: "synchronize_rcu", model.FenceAfterSrcuReadUnlock: "smp_mb__after_srcu_read_unlock",
 }
 
 // instr writes one straight-line instruction as a C statement (without ";").
@@ -344,6 +462,18 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 	case model.OpBound:
 		return "", fmt.Errorf("a bounded loop does not fit the litmus format")
 	case model.OpFence:
+		if in.Fence == model.FenceReadBarrierDepend {
+			te.x.readBarrierDepends++
+			return "// smp_read_barrier_depends(): not in the kernel's current model, see the header", nil
+		}
+		if in.Fence.HasLoc() { // synchronize_srcu(s)
+			l, ok := te.x.constLoc(in.Loc)
+			if !ok {
+				return "", fmt.Errorf("a location computed at run time (%s) does not fit the litmus format", in.Loc)
+			}
+			te.params[l] = true
+			return "synchronize_srcu(" + te.x.loc[l] + ")", nil
+		}
 		f, ok := fenceCalls[in.Fence]
 		if !ok {
 			return "", fmt.Errorf("fence %s has no litmus primitive", in.Fence)
@@ -381,6 +511,10 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 	switch in.Op {
 	case model.OpLoad:
 		switch {
+		case ann.Has(model.AnnSrcuLock):
+			return te.dst(in) + "srcu_read_lock(" + loc + ")", nil
+		case ann.Has(model.AnnIsLocked):
+			return te.dst(in) + "spin_is_locked(" + loc + ")", nil
 		case ann.Has(model.AnnAcquire) && atomic:
 			return te.dst(in) + "atomic_read_acquire(" + loc + ")", nil
 		case ann.Has(model.AnnAcquire):
@@ -400,6 +534,8 @@ func (te *threadExporter) instr(in *model.Instr) (string, error) {
 			return "", err
 		}
 		switch {
+		case ann.Has(model.AnnSrcuUnlock):
+			return "srcu_read_unlock(" + loc + ", " + v + ")", nil
 		case ann.Has(model.AnnRelease) && atomic:
 			return "atomic_set_release(" + loc + ", " + v + ")", nil
 		case ann.Has(model.AnnRelease):
@@ -471,78 +607,8 @@ func (te *threadExporter) dst(in *model.Instr) string {
 	if in.Dst < 0 || te.reg[in.Dst] == "" {
 		return ""
 	}
+	te.used[in.Dst] = true
 	return te.reg[in.Dst] + " = "
-}
-
-// expr renders a model expression as C. A model.Expr prints itself in C syntax,
-// naming every register of a compound expression "r<ID>"; the text is parsed back as a
-// litmus expression and each register renamed to its C name, which also rejects a read
-// of a void atomic's unused result.
-func (te *threadExporter) expr(e model.Expr) (string, error) {
-	if e == nil {
-		return "", fmt.Errorf("missing expression")
-	}
-	if r, ok := e.(model.Reg); ok {
-		return te.regName(r.ID)
-	}
-	src := e.String()
-	ast, err := parseExpr(src)
-	if err != nil {
-		return "", fmt.Errorf("expression %s: %v", src, err)
-	}
-	var bad error
-	Inspect(ast, func(n Node) bool {
-		switch n := n.(type) {
-		case *Ident:
-			id, err := strconv.Atoi(strings.TrimPrefix(n.Name, "r"))
-			if err != nil || !strings.HasPrefix(n.Name, "r") {
-				bad = fmt.Errorf("expression %s: %s is no register", src, n.Name)
-				break
-			}
-			if n.Name, err = te.regName(id); err != nil {
-				bad = err
-			}
-		case *CallExpr, *Deref, *AddrOf:
-			bad = fmt.Errorf("expression %s is not a register expression", src)
-		}
-		return bad == nil
-	})
-	if bad != nil {
-		return "", bad
-	}
-	return FormatExpr(ast), nil
-}
-
-// regName is the C name of register id.
-func (te *threadExporter) regName(id int) (string, error) {
-	switch {
-	case id < 0 || id >= len(te.reg):
-		return "", fmt.Errorf("register %d does not belong to thread %s", id, te.t.Name)
-	case te.reg[id] == "":
-		return "", fmt.Errorf("the result of a void atomic is used")
-	}
-	return te.reg[id], nil
-}
-
-// parseExpr parses one C expression with the litmus parser.
-func parseExpr(src string) (e Expr, err error) {
-	p := &parser{file: "expr", lx: newLexer([]byte(src))}
-	p.lx.ocaml = false
-	defer func() {
-		if r := recover(); r != nil {
-			b, ok := r.(bailout)
-			if !ok {
-				panic(r)
-			}
-			e, err = nil, b.err
-		}
-	}()
-	p.next()
-	e = p.expr()
-	if p.tok.kind != tEOF {
-		p.failf(p.tok.pos, "unexpected %s", p.tok.describe())
-	}
-	return e, nil
 }
 
 // selfTestMutation, set only by tests (export_test.go in package litmus's tests),

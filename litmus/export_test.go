@@ -87,6 +87,47 @@ var exportCases = []exportCase{
 		}
 		return p
 	}},
+	{"expressions", `exists (1:r0=5 /\ y=2)`, func() *model.Program {
+		// &&, ||, !, % and negative values have no herd7 spelling of their own.
+		p := model.NewProgram("E")
+		x, y := p.Var("x", 0), p.Var("y", 3)
+		p0, p1 := p.Thread("P0", "cpu"), p.Thread("P1", "cpu")
+		p0.WriteOnce(x, 5)
+		r := p1.Named("r0").ReadOnce(x)
+		s := p1.Named("r1").ReadOnce(y)
+		p1.If(model.And(model.Eq(r, 5), s), func() {
+			p1.WriteOnce(y, model.Mod(r, 3))
+		}, func() {
+			p1.If(model.Or(model.Not(r), model.Eq(s, 0)), func() { p1.WriteOnce(y, model.Sub(-1, r)) })
+		})
+		return p
+	}},
+	{"smp_read_barrier_depends", "", func() *model.Program {
+		p := model.NewProgram("RBD")
+		x, y := p.Var("x", 0), p.Var("y", 0)
+		p0, p1 := p.Thread("P0", "cpu"), p.Thread("P1", "cpu")
+		p0.WriteOnce(x, 1)
+		p0.SmpWmb()
+		p0.WriteOnce(y, 1)
+		p1.Named("r0").ReadOnce(y)
+		p1.SmpReadBarrierDepends()
+		p1.Named("r1").ReadOnce(x)
+		return p
+	}},
+}
+
+// hardwareOnlyIf is LB with an if that holds nothing on one side and a data dependency
+// on the other: the if orders P0's store after its read only for the hardware.
+func hardwareOnlyIf() *model.Program {
+	p := model.NewProgram("LB+ctrl-hw+data")
+	x, y := p.Var("x", 0), p.Var("y", 0)
+	p0, p1 := p.Thread("P0", "cpu"), p.Thread("P1", "cpu")
+	r := p0.Named("r0").ReadOnce(x)
+	p0.If(model.Eq(r, 1), func() {})
+	p0.WriteOnce(y, 1)
+	s := p1.Named("r0").ReadOnce(y)
+	p1.WriteOnce(x, s)
+	return p
 }
 
 // outcomeSet explores p under m and returns, per final state (registers by name,
@@ -124,7 +165,7 @@ type tb interface {
 func TestExportRoundTrip(t *testing.T) {
 	for _, c := range exportCases {
 		t.Run(c.name, func(t *testing.T) {
-			checkRoundTrip(t, c.build(), c.name, c.cond, []string{"sc", "tso", "lkmm", "armv8"})
+			checkRoundTrip(t, c.build(), c.name, c.cond, []string{"sc", "tso", "lkmm", "lkmm-alpha", "armv8"})
 		})
 	}
 }
@@ -271,4 +312,47 @@ func TestRoundTripCatchesABrokenExporter(t *testing.T) {
 	assert.Equal(t, "Never", observe(), "the real exporter keeps smp_wmb/smp_rmb")
 	selfTestMutation = 1
 	assert.Equal(t, "Sometimes", observe(), "a broken exporter loses the fences")
+}
+
+// What herd7 cannot spell is written as a comment and explained in the header.
+func TestExportWritesWhatHerd7LacksAsComments(t *testing.T) {
+	var rbd exportCase
+	for _, c := range exportCases {
+		if c.name == "smp_read_barrier_depends" {
+			rbd = c
+		}
+	}
+	require.NotNil(t, rbd.build)
+	text, err := Export(rbd.build(), rbd.name, "")
+	require.NoError(t, err)
+	assert.Contains(t, text, "\t// smp_read_barrier_depends(): not in the kernel's current model, see the header\n")
+	assert.Contains(t, text, " * smp_read_barrier_depends() (Linux before 4.15) is written as a comment")
+
+	text, err = Export(hardwareOnlyIf(), "LB", `exists (0:r0=1 /\ 1:r0=1)`)
+	require.NoError(t, err)
+	assert.Contains(t, text, "\t// if (r0 == 1) { }: a control dependency only the hardware keeps, see the header\n")
+	assert.Contains(t, text, " * An if with nothing inside is written as a comment")
+	assert.NotContains(t, text, "if (r0 == 1) {\n")
+}
+
+// Dropping an if with nothing inside keeps the test's meaning under herd7's C semantics
+// (lkmm: the dependency ends at the join) and loses it under armv8, as the header
+// says: there the if ordered P0's store after its read and forbade the cycle.
+func TestDroppedHardwareOnlyIf(t *testing.T) {
+	p := hardwareOnlyIf()
+	const cond = `exists (0:r0=1 /\ 1:r0=1)`
+	checkRoundTrip(t, p, "LB", cond, []string{"sc", "tso", "lkmm", "lkmm-alpha"})
+	text, err := Export(p, "LB", cond)
+	require.NoError(t, err)
+	res, err := Run(mustParse(t, text), "armv8", model.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "Sometimes", res.Observation(), "without the if, armv8 allows the cycle:\n%s", text)
+	m, err := barriers.New("armv8")
+	require.NoError(t, err)
+	hit := false
+	model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+		hit = hit || (g.Reg(0, 0) == 1 && g.Reg(1, 0) == 1)
+		return true
+	})
+	assert.False(t, hit, "with the if, armv8 forbids it (go test -run TestDroppedHardwareOnlyIf ./litmus/)")
 }

@@ -29,17 +29,9 @@ func ExportPattern(pt *model.Pattern, name, head string) (string, error) {
 	if len(conj) > 0 {
 		cond = "exists (" + strings.Join(conj, " /\\ ") + ")"
 	}
-	text, err := Export(pt.Program, name, cond)
-	if err != nil {
-		return "", err
-	}
-	var c strings.Builder
-	c.WriteString("(*\n * " + head + "\n")
-	c.WriteString(" * The exists clause is the outcome the execution reached: every register and every location it wrote.\n")
+	lines := []string{head, "The exists clause is the outcome the execution reached: every register and every location it wrote."}
 	for _, l := range pt.Lost {
-		c.WriteString(" * Not carried (the location is a constant here): " + l + ".\n")
+		lines = append(lines, "Not carried (the location is a constant here): "+l+".")
 	}
-	c.WriteString(" *)\n")
-	first, rest, _ := strings.Cut(text, "\n")
-	return first + "\n\n" + c.String() + rest, nil
+	return Export(pt.Program, name, cond, lines...)
 }

@@ -202,12 +202,16 @@ func (w *domainWalk) walk(st *ThreadState) {
 			}
 			return
 		}
-		if b := w.bounds[ev.Loc]; ev.Kind == KindWrite && b != nil && !hasValue(b, ev.Val) {
-			return
-		}
-		if ev.Kind == KindWrite && !w.sets[ev.Loc][ev.Val] {
-			w.sets[ev.Loc][ev.Val] = true
-			w.grew = true
+		// Only a write has a location here: a fence's Loc is 0 even when the
+		// program has no location at all.
+		if ev.Kind == KindWrite {
+			if b := w.bounds[ev.Loc]; b != nil && !hasValue(b, ev.Val) {
+				return
+			}
+			if !w.sets[ev.Loc][ev.Val] {
+				w.sets[ev.Loc][ev.Val] = true
+				w.grew = true
+			}
 		}
 		code.apply(st, &ev)
 	}

@@ -22,7 +22,11 @@
 //
 // Files: subject.go (a variant and one check), ablate.go (the table), sufficient.go,
 // repair.go, witness.go (minimized witnesses), report.go (Markdown and the review
-// questions of seed 003), generate.go (the whole document), litmus.go (exported
-// critical sections), pattern.go (each required annotation's witness as a pair of
-// straight-line litmus tests, weakened and as written, with our runner's verdicts).
+// questions of seed 003), generate.go (the whole document), litmus.go (the critical
+// sections around a required annotation as a pair of litmus tests sharing the exists
+// clause of the states only the weakened ones reach; our runner's record beside every
+// exported test), pattern.go (each required annotation's witness as a pair of
+// straight-line litmus tests, weakened and as written). The exported tests run under
+// herd7 with the kernel's current model; docs_litmus_test.go checks docs/litmus/
+// against herd7's rules, and against herd7 itself where it is installed (make herd7).
 package requirements

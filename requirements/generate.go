@@ -57,8 +57,9 @@ Weakening: a fence is removed; a lock and its unlock are removed together; a ful
 		describeSteering(), b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", "), maxSetChecks, roundDuration(time.Since(start)), workers())
 	doc.Write(body.Bytes())
 	doc.WriteString("## Litmus tests for herd7\n\n")
-	doc.WriteString("For every required annotation, docs/litmus/ holds its witness as a pair of C litmus tests in the kernel's format: the witness's events, thread by thread, as straight-line code with the annotation weakened (`VARIANT_ANNOTATION_witness.litmus`), and the same path through the code as written (`..._witness_written.litmus`). Spin-waits become their final iteration, loops their iterations, computed addresses constants (each test names the address dependencies this loses); data and control dependencies are kept. The `exists` clause is the outcome the witness reached. Beside them, `.steercheck` records our runner's observation for both under every model. Run `herd7 -conf linux-kernel.cfg FILE` to compare: under a model that needs the annotation, the weakened test should say Sometimes, and the written one Never when the annotation alone forbids the witness's outcome.\n\n")
-	doc.WriteString("For steering variants, when the annotation lies in the submitting CPUs' critical sections, those sections are also exported with it weakened (`VARIANT_ANNOTATION.litmus`) and as written (`VARIANT_written.litmus`), with `exists (true)` so herd7 prints every final state.\n\n")
+	doc.WriteString("For every required annotation, docs/litmus/ holds its witness as a pair of C litmus tests in the kernel's format: the witness's events, thread by thread, as straight-line code with the annotation weakened (`VARIANT_ANNOTATION_witness.litmus`), and the same path through the code as written (`..._witness_written.litmus`). Spin-waits become their final iteration, loops their iterations, computed addresses constants (each test names the address dependencies this loses); data and control dependencies are kept. The `exists` clause is the outcome the witness reached. Under a model that needs the annotation, the weakened test should say Sometimes, and the written one Never when the annotation alone forbids the witness's outcome.\n\n")
+	doc.WriteString("For steering variants, when the annotation lies in the submitting CPUs' critical sections, those sections are also exported with it weakened (`VARIANT_ANNOTATION_sections.litmus`) and as written (`..._sections_written.litmus`), both with the same `exists` clause: the final states the weakened sections reach and the written ones do not, under the model the test's header names.\n\n")
+	doc.WriteString("Every file runs unchanged under `herd7 -conf linux-kernel.cfg FILE` with the kernel's current model (herdtools7 7.58; the tests of package requirements run herd7 on each when it is installed and compare). Two things of the modelled code have no spelling there, and each test that meets one says so in its header: `smp_read_barrier_depends()` (gone from the model since Linux 4.15, when READ_ONCE took over its job) becomes a comment, which changes nothing because it orders only address-dependent loads and the tests have no address dependency; an `if` with nothing inside (a control dependency only the hardware keeps, which herd7's C semantics ends at the join) becomes a comment, which changes nothing under lkmm and loses that dependency under armv8. Beside each test, `FILE.steercheck` records what our runner printed for it under every model (`steercheck litmus -show --model MODEL FILE`); its lkmm section is what herd7 should print.\n\n")
 	if len(patterns) == 0 {
 		doc.WriteString("No required annotation.\n")
 	}
@@ -74,14 +75,15 @@ Weakening: a fence is removed; a lock and its unlock are removed together; a ful
 					says = append(says, c.what+strings.Join(c.models, ", "))
 				}
 			}
-			parts = append(parts, fmt.Sprintf("witness (%s) [weakened](%s), [as written](%s), [our verdicts](%s): %s", w.Model,
-				w.File, w.Written, w.Verdicts, strings.Join(says, "; ")))
+			parts = append(parts, fmt.Sprintf("witness (%s) [weakened](%s) ([ours](%s)), [as written](%s) ([ours](%s)): %s", w.Model,
+				w.File, w.Verdicts, w.Written, w.WrittenVerdicts, strings.Join(says, "; ")))
 			if len(w.Lost) > 0 {
 				parts = append(parts, fmt.Sprintf("%d address dependenc%s not carried", len(w.Lost), plural(len(w.Lost), "y", "ies")))
 			}
 		}
 		if p.File != "" {
-			parts = append(parts, fmt.Sprintf("critical sections [%s](%s), [our verdicts](%s): %s", filepath.Base(p.File), p.File, p.Verdicts, strings.Join(p.Differs, "; ")))
+			parts = append(parts, fmt.Sprintf("critical sections (%s) [weakened](%s) ([ours](%s)), [as written](%s) ([ours](%s)): %s",
+				p.Model, p.File, p.Verdicts, p.Written, p.WrittenVerdicts, strings.Join(p.Differs, "; ")))
 		} else if p.Note != "" {
 			parts = append(parts, "critical sections not exported: "+p.Note)
 		}

@@ -1,6 +1,8 @@
 package requirements
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,17 +14,31 @@ import (
 	"github.com/steercheck/steercheck/model"
 )
 
-// Pattern is the litmus export of one required annotation: the submitting CPUs'
-// critical sections with the annotation weakened, beside the same sections as
-// written, each run by our litmus runner under the models that require it.
+// litmus.go exports, for steering variants, the submitting CPUs' critical sections
+// (steering.CriticalSections) around a required annotation as a pair of C litmus tests:
+// the sections with the annotation weakened (VARIANT_ANNOTATION_sections.litmus) and as
+// written (..._sections_written.litmus). Both share one exists clause: the final states
+// (every register and location the two have in common) that our runner finds the
+// weakened sections reach and the written ones do not, under the model named in the
+// header (lkmm when it has any, herd7's model). herd7 should say Sometimes on the
+// first and Never on the second. Every exported .litmus file has a .steercheck beside
+// it: what our runner printed for it under every model (runnerRecord).
+
+// Pattern is the litmus export of one required annotation: its witness as
+// straight-line code (pattern.go) and the critical sections around it.
 type Pattern struct {
 	Annotation string
-	File       string // path of the .litmus test, relative to the report's root; "" when not exported
-	Verdicts   string // path of our runner's verdicts beside it
-	// Differs lists, per model, how many final states the weakened sections allow that
-	// the written ones do not.
+	// File and Written are the critical sections with the annotation weakened and as
+	// written, relative to the report's root; "" when not exported (Note says why).
+	File, Written string
+	// Verdicts and WrittenVerdicts are our runner's records beside them.
+	Verdicts, WrittenVerdicts string
+	// Model is the model whose states make the exists clause.
+	Model string
+	// Differs lists, per model that requires the annotation, how many final states the
+	// weakened sections reach that the written ones do not.
 	Differs []string
-	Note    string // why it was not exported, or what the comparison shows
+	Note    string // why the sections were not exported
 	// Witness is the export of the annotation's witness as straight-line code
 	// (pattern.go), for every required annotation with a witness.
 	Witness *WitnessLitmus
@@ -30,21 +46,16 @@ type Pattern struct {
 
 // exportPatterns writes docs/litmus/<variant>/ for every annotation some model
 // requires: its witness as straight-line code (pattern.go) and, for steering
-// variants, the submitting CPUs' critical sections with it weakened. Hotplug
-// variants have no critical section in the litmus format.
+// variants, the submitting CPUs' critical sections around it. Hotplug variants have
+// no critical section in the litmus format.
 func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 	t := an.Table
 	s := t.Subject
 	dir := filepath.Join("litmus", slug(s.Variant))
-	name := func(suffix string) string {
-		return strings.NewReplacer(".", "_", "-", "_").Replace(s.Variant) + "_" + suffix
-	}
+	prefix := strings.NewReplacer(".", "_", "-", "_").Replace(s.Variant) + "_"
 	var base *model.Program
-	var baseText string
-	var baseErr error
 	if s.steer != nil {
-		base = s.steer.CriticalSections(s.Program(), name("written"))
-		baseText, baseErr = litmus.Export(base, name("written"), "")
+		base = s.steer.CriticalSections(s.Program(), "written")
 	}
 	var out []Pattern
 	for i, a := range t.Annotations {
@@ -58,7 +69,7 @@ func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 			continue
 		}
 		pt := Pattern{Annotation: a.Name()}
-		id := name(strings.ReplaceAll(slug(a.Name()), "-", "_"))
+		id := prefix + strings.ReplaceAll(slug(a.Name()), "-", "_")
 		w, err := exportWitness(a, t.Cells[i], t.Models, root, dir, id)
 		if err != nil {
 			return nil, err
@@ -73,64 +84,194 @@ func exportPatterns(an *Analysis, root string) ([]Pattern, error) {
 		if err != nil {
 			return nil, err
 		}
-		weak := s.steer.CriticalSections(p, id)
-		if weak.String() == strings.Replace(base.String(), name("written"), id, 1) {
+		weak := s.steer.CriticalSections(p, "written")
+		if weak.String() == base.String() {
 			pt.Note = "outside the submitting CPUs' critical sections"
 			out = append(out, pt)
 			continue
 		}
-		text, err := litmus.Export(weak, id, "")
-		if err != nil || baseErr != nil {
-			if err == nil {
-				err = baseErr
-			}
-			first, _, _ := strings.Cut(err.Error(), "\n")
-			pt.Note = "does not fit the litmus format: " + first
-			out = append(out, pt)
-			continue
-		}
-		pt.File = filepath.ToSlash(filepath.Join(dir, id+".litmus"))
-		pt.Verdicts = pt.File + ".steercheck"
-		var verdicts strings.Builder
-		fmt.Fprintf(&verdicts, "# steercheck's own runs of %s (weakened: %s) and of the critical sections as written.\n", filepath.Base(pt.File), a.Name())
-		for _, m := range models {
-			wr, err := runText(id, text, m)
-			if err != nil {
-				return nil, err
-			}
-			br, err := runText(name("written"), baseText, m)
-			if err != nil {
-				return nil, err
-			}
-			extra := newStates(wr, br)
-			pt.Differs = append(pt.Differs, fmt.Sprintf("%s: %d state(s) the written code does not allow", m, len(extra)))
-			fmt.Fprintf(&verdicts, "\n## %s\n%s%s", m, litmus.FormatHerd(wr), "")
-			if len(extra) > 0 {
-				fmt.Fprintf(&verdicts, "States only the weakened sections allow:\n%s\n", strings.Join(extra, "\n"))
-			} else {
-				verdicts.WriteString("The weakened sections allow no state the written ones do not: the witness needs the rest of the scenario.\n")
-			}
-		}
-		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(root, pt.File), []byte(text), 0o644); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(root, pt.Verdicts), []byte(verdicts.String()), 0o644); err != nil {
+		if err := exportSections(&pt, s.Variant, weak, base, models, root, dir, id); err != nil {
 			return nil, err
 		}
 		out = append(out, pt)
 	}
-	if base != nil && baseErr == nil && len(out) > 0 {
-		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
-			return nil, err
+	return out, nil
+}
+
+// exportSections writes the critical sections weak (annotation weakened) and base (as
+// written) as the pair of tests pt describes, or says in pt.Note why not.
+func exportSections(pt *Pattern, variant string, weak, base *model.Program, models []string, root, dir, id string) error {
+	weakName, baseName := id+"_sections", id+"_sections_written"
+	// First with "exists (true)" and every register and location listed: the states.
+	weakAll, err := litmus.Export(weak, weakName, "")
+	var baseAll string
+	if err == nil {
+		baseAll, err = litmus.Export(base, baseName, "")
+	}
+	if err != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		pt.Note = "does not fit the litmus format: " + first
+		return nil
+	}
+	var extra []string // the clause's states
+	for _, m := range models {
+		wr, err := runText(weakName, weakAll, m)
+		if err != nil {
+			return err
 		}
-		if err := os.WriteFile(filepath.Join(root, dir, name("written")+".litmus"), []byte(baseText), 0o644); err != nil {
-			return nil, err
+		br, err := runText(baseName, baseAll, m)
+		if err != nil {
+			return err
+		}
+		if !wr.Complete() || !br.Complete() {
+			pt.Differs = append(pt.Differs, fmt.Sprintf("%s: our runner's budget ran out", m))
+			continue
+		}
+		states := newStates(wr, br)
+		pt.Differs = append(pt.Differs, fmt.Sprintf("%s: %d state(s) the written code does not reach", m, len(states)))
+		if len(states) > 0 && (extra == nil || m == "lkmm") {
+			pt.Model, extra = m, states
 		}
 	}
-	return out, nil
+	if extra == nil {
+		pt.Note = "the weakened sections reach no final state the written ones do not (" + strings.Join(pt.Differs, "; ") + "): the witness needs the rest of the scenario"
+		return nil
+	}
+	cond := "exists (" + extra[0] + ")"
+	if len(extra) > 1 {
+		cond = "exists ((" + strings.Join(extra, ") \\/ (") + "))"
+	}
+	pt.File = filepath.ToSlash(filepath.Join(dir, weakName+".litmus"))
+	pt.Written = filepath.ToSlash(filepath.Join(dir, baseName+".litmus"))
+	what := fmt.Sprintf("The submitting CPUs' steering critical sections of %s", variant)
+	clause := fmt.Sprintf("The exists clause lists the final states that the sections with %s weakened (%s) reach under %s and the sections as written (%s) do not, as steercheck's runner found them.",
+		pt.Annotation, filepath.Base(pt.File), pt.Model, filepath.Base(pt.Written))
+	weakText, err := litmus.Export(weak, weakName, cond, what+", with "+pt.Annotation+" weakened.", clause)
+	if err != nil {
+		return err
+	}
+	baseText, err := litmus.Export(base, baseName, cond, what+", as written.", clause)
+	if err != nil {
+		return err
+	}
+	if pt.Verdicts, _, err = writeLitmus(root, pt.File, weakText); err != nil {
+		return err
+	}
+	pt.WrittenVerdicts, _, err = writeLitmus(root, pt.Written, baseText)
+	return err
+}
+
+// newStates lists, as conjunctions of atoms, the final states of a that b does not have,
+// compared on the registers and locations both show.
+func newStates(a, b *litmus.Result) []string {
+	common := map[string]bool{}
+	for _, l := range a.Observed {
+		common[l.String()] = false
+	}
+	for _, l := range b.Observed {
+		if _, ok := common[l.String()]; ok {
+			common[l.String()] = true
+		}
+	}
+	project := func(s litmus.State) string {
+		var atoms []string
+		for _, atom := range strings.Split(strings.TrimSuffix(s.Text, ";"), "; ") {
+			name, _, _ := strings.Cut(strings.NewReplacer("[", "", "]", "").Replace(atom), "=")
+			if common[name] {
+				atoms = append(atoms, strings.NewReplacer("[", "", "]", "").Replace(atom))
+			}
+		}
+		return strings.Join(atoms, " /\\ ")
+	}
+	have := map[string]bool{}
+	for _, s := range b.States {
+		have[project(s)] = true
+	}
+	var out []string
+	for _, s := range a.States {
+		if p := project(s); !have[p] {
+			have[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeLitmus writes an exported test at root/file and our runner's record of it at
+// root/file.steercheck (runnerRecord), and returns the record's path (relative to
+// root) and our runner's result under each model.
+func writeLitmus(root, file, text string) (string, map[string]*litmus.Result, error) {
+	name := strings.TrimSuffix(filepath.Base(file), ".litmus")
+	record, results, err := runnerRecord(filepath.Base(file), name, text)
+	if err != nil {
+		return "", nil, err
+	}
+	verdicts := file + ".steercheck"
+	if err := os.MkdirAll(filepath.Join(root, filepath.Dir(file)), 0o755); err != nil {
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(root, file), []byte(text), 0o644); err != nil {
+		return "", nil, err
+	}
+	return verdicts, results, os.WriteFile(filepath.Join(root, verdicts), []byte(record), 0o644)
+}
+
+// runnerRecord is the .steercheck file of an exported test: what our runner printed
+// for it under every model (`steercheck litmus -show --model M FILE`, with the step
+// budget litmusSteps), and the results. A state set larger than listedStates is not
+// listed: its "States N" line gives the digest of the set instead (stateDigest).
+func runnerRecord(file, name, text string) (string, map[string]*litmus.Result, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# What steercheck's litmus runner printed for %s under each model (steercheck litmus -show --model MODEL %s),\n", file, file)
+	fmt.Fprintf(&b, "# with more than %d final states given by their count and digest instead of listed.\n", listedStates)
+	fmt.Fprintf(&b, "# herd7 -conf linux-kernel.cfg %s computes lkmm: its output should equal the lkmm section (Time and Hash aside).\n", file)
+	results := map[string]*litmus.Result{}
+	for _, m := range Models() {
+		r, err := runText(name, text, m)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s under %s: %v", file, m, err)
+		}
+		results[m] = r
+		out := litmus.FormatHerd(r)
+		if len(r.States) > listedStates {
+			lines := make([]string, len(r.States))
+			for i, st := range r.States {
+				lines[i] = st.Text
+			}
+			list := r.StatesBlock()
+			out = strings.Replace(out, list, fmt.Sprintf("States %d (not listed; %s%s)\n", len(r.States), digestPrefix, stateDigest(lines)), 1)
+		}
+		fmt.Fprintf(&b, "\n## %s\n%s", m, out)
+	}
+	return b.String(), results, nil
+}
+
+// listedStates is the most final states a .steercheck record lists.
+const listedStates = 100
+
+// digestPrefix introduces a state set's digest in a record's "States N" line.
+const digestPrefix = "sha256 of the sorted states: "
+
+// stateDigest is the digest of a set of final states, each as herd7 prints it
+// ("0:r0=1; [x]=2;"): every state's atoms sorted, with "[x]" as "x", the states
+// sorted, joined by newlines, hashed with SHA-256. herd7's output gives the same digest
+// for the same set.
+func stateDigest(states []string) string {
+	norm := make([]string, len(states))
+	for i, s := range states {
+		norm[i] = normalState(s)
+	}
+	sort.Strings(norm)
+	sum := sha256.Sum256([]byte(strings.Join(norm, "\n")))
+	return hex.EncodeToString(sum[:])
+}
+
+// normalState is one state as herd7 prints it with its atoms sorted and "[x]" as "x".
+func normalState(s string) string {
+	atoms := strings.Fields(strings.NewReplacer(";", " ", "[", "", "]", "").Replace(s))
+	sort.Strings(atoms)
+	return strings.Join(atoms, " ")
 }
 
 // runText parses and runs an exported test under one model.
@@ -140,22 +281,6 @@ func runText(name, text, modelName string) (*litmus.Result, error) {
 		return nil, err
 	}
 	return litmus.Run(t, modelName, model.Options{MaxSteps: litmusSteps})
-}
-
-// newStates lists the final states of a (as printed) that b does not have.
-func newStates(a, b *litmus.Result) []string {
-	have := map[string]bool{}
-	for _, l := range strings.Split(b.StatesBlock(), "\n") {
-		have[l] = true
-	}
-	var out []string
-	for _, l := range strings.Split(a.StatesBlock(), "\n") {
-		if l != "" && !have[l] && !strings.HasPrefix(l, "States") {
-			out = append(out, l)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // litmusSteps bounds each run of an exported test (deterministic: about a second on

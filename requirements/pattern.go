@@ -2,9 +2,7 @@ package requirements
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/steercheck/steercheck/ablation"
 	"github.com/steercheck/steercheck/litmus"
@@ -17,14 +15,16 @@ import (
 // exists clause naming the outcome the witness reached. A reader runs herd7 on both:
 // the weakened test should say Sometimes under the model that requires the
 // annotation, and the written one Never when the annotation alone forbids the
-// witness. Our own runner's observations under every model are recorded beside them.
+// witness. Our own runner's output under every model is recorded beside each
+// (runnerRecord).
 
 // WitnessLitmus is the litmus export of one required annotation's witness.
 type WitnessLitmus struct {
-	Model    string // the model whose witness was exported
-	File     string // the weakened pattern, relative to the report's root
-	Written  string // the pattern through the code as written
-	Verdicts string // our runner's observations on both, per model
+	Model   string // the model whose witness was exported
+	File    string // the weakened pattern, relative to the report's root
+	Written string // the pattern through the code as written
+	// Verdicts and WrittenVerdicts are our runner's records beside File and Written.
+	Verdicts, WrittenVerdicts string
 	// Forbids lists the models under which our runner says the weakened pattern's
 	// outcome is reachable and the written one's is not.
 	Forbids []string
@@ -74,24 +74,20 @@ func exportWitness(a ablation.Annotation, cells []Cell, models []string, root, d
 		return nil, err
 	}
 	w := &WitnessLitmus{
-		Model:    models[j],
-		File:     filepath.ToSlash(filepath.Join(dir, id+"_witness.litmus")),
-		Written:  filepath.ToSlash(filepath.Join(dir, id+"_witness_written.litmus")),
-		Verdicts: filepath.ToSlash(filepath.Join(dir, id+"_witness.litmus.steercheck")),
-		Lost:     weak.Lost,
+		Model:   models[j],
+		File:    filepath.ToSlash(filepath.Join(dir, id+"_witness.litmus")),
+		Written: filepath.ToSlash(filepath.Join(dir, id+"_witness_written.litmus")),
+		Lost:    weak.Lost,
 	}
-	var out strings.Builder
-	fmt.Fprintf(&out, "# steercheck's own runs of %s (weakened: %s) and %s (as written), under every model.\n",
-		filepath.Base(w.File), a.Name(), filepath.Base(w.Written))
+	var weakRuns, writtenRuns map[string]*litmus.Result
+	if w.Verdicts, weakRuns, err = writeLitmus(root, w.File, weakText); err != nil {
+		return nil, err
+	}
+	if w.WrittenVerdicts, writtenRuns, err = writeLitmus(root, w.Written, writtenText); err != nil {
+		return nil, err
+	}
 	for _, m := range Models() {
-		wr, err := runText(id+"_witness", weakText, m)
-		if err != nil {
-			return nil, err
-		}
-		br, err := runText(id+"_witness_written", writtenText, m)
-		if err != nil {
-			return nil, err
-		}
+		wr, br := weakRuns[m], writtenRuns[m]
 		if m == w.Model && wr.Positive == 0 {
 			return nil, fmt.Errorf("%s: the weakened pattern of the %s witness does not reach its outcome under %s (%s)",
 				a.Name(), m, m, wr.Observation())
@@ -104,28 +100,6 @@ func exportWitness(a ablation.Annotation, cells []Cell, models []string, root, d
 		case br.Observation() == "Unknown":
 			w.Unsettled = append(w.Unsettled, m)
 		}
-		fmt.Fprintf(&out, "\n## %s\nweakened:   %s\nas written: %s\n", m, observationLine(wr), observationLine(br))
-	}
-	for _, f := range []struct{ path, text string }{{w.File, weakText}, {w.Written, writtenText}, {w.Verdicts, out.String()}} {
-		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(f.path)), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(root, f.path), []byte(f.text), 0o644); err != nil {
-			return nil, err
-		}
 	}
 	return w, nil
-}
-
-// observationLine is herd7's observation line with the reason when it is unsettled.
-func observationLine(r *litmus.Result) string {
-	herd := litmus.FormatHerd(r)
-	line, _, _ := strings.Cut(herd, "\n")
-	if i := strings.Index(herd, "\nObservation "); i >= 0 {
-		line, _, _ = strings.Cut(herd[i+1:], "\n")
-	}
-	if r.Observation() == "Unknown" {
-		line += fmt.Sprintf(" (exploration cut: %s)", r.Reason)
-	}
-	return line
 }

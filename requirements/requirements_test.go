@@ -103,7 +103,7 @@ func TestWitnessPatternShowsTheMissingBarrier(t *testing.T) {
 	assert.Equal(t, "lkmm", x.Model)
 	assert.Contains(t, x.Forbids, "lkmm")
 	assert.NotContains(t, x.Forbids, "sc", "under sc the weakened pattern's outcome is not reachable either")
-	for _, f := range []string{x.File, x.Written, x.Verdicts} {
+	for _, f := range []string{x.File, x.Written, x.Verdicts, x.WrittenVerdicts} {
 		assert.FileExists(t, filepath.Join(root, f))
 	}
 	text, err := os.ReadFile(filepath.Join(root, x.Written))
@@ -203,4 +203,33 @@ func TestDrainStoreBuffering(t *testing.T) {
 	o, err = s.Check([]ablation.Edit{{Op: ablation.Weaken, Site: "notify_offline:smp_mb__after_atomic"}}, "sc", DefaultBudget)
 	require.NoError(t, err)
 	assert.Equal(t, Holds, o.Verdict, "%s; %s", o.Note(), repro)
+}
+
+// Without v3.10's tgt_lock, the submitting CPUs' critical sections reach final states
+// the written ones do not (a CPU reads req_vq before the first CPU has written it);
+// the exported pair names those states in one exists clause: Sometimes on the
+// weakened sections, Never on the written ones.
+func TestCriticalSectionsExportWithTheStatesOnlyTheWeakenedReach(t *testing.T) {
+	s, err := NewSubject("v3.10")
+	require.NoError(t, err)
+	weakened, err := ablation.Apply(s.Program(), []ablation.Edit{{Op: ablation.Weaken, Site: "pick_vq:spin_lock(tgt_lock)"}})
+	require.NoError(t, err)
+	root := t.TempDir()
+	pt := Pattern{Annotation: "pick_vq:spin_lock/unlock(tgt_lock)"}
+	err = exportSections(&pt, "v3.10", s.steer.CriticalSections(weakened, "w"), s.steer.CriticalSections(s.Program(), "w"),
+		[]string{"sc", "lkmm"}, root, "litmus", "v3_10_tgt_lock")
+	require.NoError(t, err)
+	require.Empty(t, pt.Note)
+	assert.Equal(t, "lkmm", pt.Model)
+	for f, want := range map[string]string{pt.File: "Sometimes", pt.Written: "Never"} {
+		text, err := os.ReadFile(filepath.Join(root, f))
+		require.NoError(t, err)
+		assert.NotContains(t, string(text), "exists (true)")
+		r, err := runText("t", string(text), "lkmm")
+		require.NoError(t, err)
+		assert.Equal(t, want, r.Observation(), "%s (go test -run TestCriticalSectionsExportWithTheStatesOnlyTheWeakenedReach ./requirements/):\n%s", f, text)
+	}
+	for _, f := range []string{pt.Verdicts, pt.WrittenVerdicts} {
+		assert.FileExists(t, filepath.Join(root, f))
+	}
 }

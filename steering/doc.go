@@ -39,4 +39,6 @@
 //   - v3_19.go      v3.19-seqcount: tgt_lock replaced by a seqcount
 //   - v4_x.go       v4.x: 3.19's code with the blk-mq path and three later fixes (busy
 //     path, blk-mq increment, target_destroy's wait)
+//   - critical.go   CriticalSections: the submitting CPUs' steering critical sections
+//     (what fits a litmus test)
 package steering
