@@ -13,21 +13,15 @@ import (
 // DefaultSteps is check's step budget per run under each memory model when
 // --max-steps is not given, and the budget of docs/VERDICTS.md's main tables. Steps,
 // not time, so that a verdict is the same on every machine. Chosen from the steps the
-// runs at the default configuration take (`check --json` and `check --mutant all
-// --json`): under sc and tso the largest, v3.19-seqcount under sc, takes 1,406,919;
-// under armv8, v2-2012 takes 313,375; under lkmm and lkmm-alpha every run but v2-2012
-// completes within 213,455 (split-inc). Each budget leaves at least half as much
-// again, so that a small change in the explorer does not turn a decided run into
-// unknown. v2-2012 under lkmm and lkmm-alpha does not complete in any budget measured
-// (its second phase; docs/DESIGN.md): it ends unknown, after a minute or two.
+// runs at the default configuration take (`check --max-steps 5000000`, measured):
+// the largest that completes, v3.19-seqcount and v4.x under sc, takes 1,636,119;
+// single under lkmm, lkmm-alpha and armv8 takes 1,379,358. Three million leaves
+// almost half as much again, so that a small change in the explorer does not turn a
+// decided run into unknown; a step under lkmm costs a few microseconds, so a run cut
+// by it ends in seconds. v2-2012 under lkmm and lkmm-alpha does not complete in
+// 5,000,000 steps (its second phase; docs/DESIGN.md): it ends unknown.
 func DefaultSteps(modelName string) int64 {
-	switch modelName {
-	case "sc", "tso":
-		return 3_000_000
-	case "armv8":
-		return 500_000
-	}
-	return 350_000
+	return 3_000_000
 }
 
 // budget is the --max-steps, --max-executions and --timeout flags, named and checked

@@ -82,8 +82,7 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	fs.section("Hotplug configuration (hotplug variants only)")
 	f.hconfig = hotplugFlags(fs)
 	fs.section("Budget (per run)")
-	f.budget = budgetFlags(fs, "per run", fmt.Sprintf("per model: %d under sc and tso, %d under armv8, %d under lkmm and lkmm-alpha",
-		DefaultSteps("sc"), DefaultSteps("armv8"), DefaultSteps("lkmm")), DefaultSteps)
+	f.budget = budgetFlags(fs, "per run", fmt.Sprintf("%d under every model", DefaultSteps("sc")), DefaultSteps)
 	fs.section("Output and execution")
 	f.dir = fs.String("traces", DefaultTraceDir, "`DIR` to save a trace per violation in; empty: do not save")
 	f.jobs = fs.intRange("jobs", runtime.GOMAXPROCS(0), 1, 1024, "`N` runs to do in parallel (default: the number of CPUs Go may use; the verdicts do not depend on it)")
