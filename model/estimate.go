@@ -59,12 +59,8 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 	sample := func(spec *speculation) {
 		for i := 0; i < paths; i++ {
 			s := &sampler{rng: rng, weight: 1}
-			x := &explorer{prog: p.Seal(), model: m, opts: Options{Context: opts.Context}, visit: func(*ExecutionGraph) bool { return true },
-				start: time.Now(), spec: spec, sample: s}
-			if pc, ok := m.(PorfCoherent); ok {
-				x.porfCoherent = pc.PorfCoherent()
-			}
-			x.incremental, _ = m.(IncrementalConsistency)
+			x := newExplorer(p, m, Options{Context: opts.Context}, func(*ExecutionGraph) bool { return true }, spec)
+			x.sample = s
 			g := NewGraph(p)
 			x.pool = append(x.pool, g)
 			x.explore(g, 0)

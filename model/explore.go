@@ -176,11 +176,7 @@ func exploreTruSt(p *Program, m Consistency, opts Options, visit func(*Execution
 // runGraphExplorer runs the graph explorer from the empty graph, with the reads spec
 // names speculated when it is not nil (speculate.go).
 func runGraphExplorer(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool, spec *speculation) Result {
-	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now(), spec: spec}
-	if pc, ok := m.(PorfCoherent); ok {
-		x.porfCoherent = pc.PorfCoherent()
-	}
-	x.incremental, _ = m.(IncrementalConsistency)
+	x := newExplorer(p, m, opts, visit, spec)
 	if opts.Timeout > 0 {
 		x.deadline = x.start.Add(opts.Timeout)
 	}
@@ -195,6 +191,16 @@ func runGraphExplorer(p *Program, m Consistency, opts Options, visit func(*Execu
 		x.opts.Progress(x.stats)
 	}
 	return Result{Stats: x.stats, Reason: x.reason, steps: x.steps}
+}
+
+// newExplorer returns an explorer of p under m, at the empty graph's root.
+func newExplorer(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool, spec *speculation) *explorer {
+	x := &explorer{prog: p.Seal(), model: m, opts: opts, visit: visit, start: time.Now(), spec: spec}
+	if pc, ok := m.(PorfCoherent); ok {
+		x.porfCoherent = pc.PorfCoherent()
+	}
+	x.incremental, _ = m.(IncrementalConsistency)
+	return x
 }
 
 type explorer struct {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // shard.go: splitting one exploration into disjoint parts that separate processes (or
@@ -92,12 +91,8 @@ func chooseShardLevel(p *Program, m Consistency, opts Options, spec *speculation
 	for level := 4; level <= maxShardLevel; level *= 2 {
 		po := opts
 		po.Progress, po.MaxExecutions, po.Timeout, po.MaxSteps = nil, 0, 0, 0
-		x := &explorer{prog: p, model: m, opts: po, visit: func(*ExecutionGraph) bool { return true }, start: time.Now(),
-			spec: spec, level: level, probing: true}
-		if pc, ok := m.(PorfCoherent); ok {
-			x.porfCoherent = pc.PorfCoherent()
-		}
-		x.incremental, _ = m.(IncrementalConsistency)
+		x := newExplorer(p, m, po, func(*ExecutionGraph) bool { return true }, spec)
+		x.level, x.probing = level, true
 		g := NewGraph(p)
 		x.pool = append(x.pool, g)
 		x.explore(g, 0)
