@@ -182,6 +182,10 @@ func TestDocsLitmusAgreeWithHerd7(t *testing.T) {
 		ran++
 		record, err := os.ReadFile(f + ".steercheck")
 		require.NoError(t, err)
+		if section := runnerSections(string(record))["lkmm"]; strings.Contains(section, "Unknown") {
+			t.Logf("%s: our runner's budget cut its lkmm run (Unknown): herd7's result is not compared", f)
+			continue
+		}
 		want, ok := parseHerdOutput(runnerSections(string(record))["lkmm"])
 		require.True(t, ok, "%s.steercheck has no lkmm observation", f)
 		if want.states == nil {
