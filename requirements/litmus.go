@@ -234,6 +234,11 @@ func runnerRecord(file, name, text string) (string, map[string]*litmus.Result, e
 		}
 		results[m] = r
 		out := litmus.FormatHerd(r)
+		if !r.Complete() {
+			// Sometimes is settled by one positive and one negative execution, but the
+			// counts and the states of a cut run are only those found before the cut.
+			out = fmt.Sprintf("%s (%d steps): the observation is settled only if Sometimes; the counts and states below are partial\n", cutByBudget, litmusSteps) + out
+		}
 		if len(r.States) > listedStates {
 			lines := make([]string, len(r.States))
 			for i, st := range r.States {
@@ -289,3 +294,6 @@ func runText(name, text, modelName string) (*litmus.Result, error) {
 // over half an hour; a run cut by this budget is recorded as Unknown, never as a
 // verdict, and herd7 settles those files (make herd7).
 const litmusSteps = 1_000_000
+
+// cutByBudget begins the section of a run that litmusSteps cut.
+const cutByBudget = "Cut by the step budget"
