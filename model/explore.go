@@ -33,6 +33,11 @@ type Options struct {
 	// parts of the exploration (shard.go); the parts' results add up to the whole
 	// run's. The zero value explores everything.
 	Shard Shard
+	// Workers, when above 1, splits the run over that many goroutines. Explore itself
+	// runs in one (its model and visitor keep state); ExploreParallel, and callers
+	// such as properties.Verify that can give each worker its own, use it. The result
+	// does not depend on it.
+	Workers int
 }
 
 // cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an
@@ -118,11 +123,30 @@ func (r Result) Steps() int64 { return r.steps }
 // model without a LocalOrder. Each graph is still visited once; violations that need no
 // cycle are found in the fast first phase.
 func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
-	if !allowsPorfCycles(m) {
-		return exploreTruSt(p, m, opts, visit)
-	}
-	r1 := exploreTruSt(p, m, opts, visit)
-	if r1.Reason != Exhausted {
+	return explorePhases(p, m, opts, phaseRunner{
+		graphs: func(o Options, spec *speculation) Result { return runGraphExplorer(p, m, o, visit, spec) },
+		candidates: func(o Options) Result {
+			if !o.Shard.owns0() {
+				return Result{} // not split: the first shard runs it
+			}
+			return exploreCandidates(p, m, o, visit, true)
+		},
+	})
+}
+
+// phaseRunner runs the explorations Explore's phases consist of: the graph explorer
+// (with the reads spec names speculated when it is not nil), and the candidate
+// enumerator for the second phase of a model without a LocalOrder. Explore runs them
+// in this goroutine, ExploreParallel splits them over workers (parallel.go).
+type phaseRunner struct {
+	graphs     func(o Options, spec *speculation) Result
+	candidates func(o Options) Result
+}
+
+// explorePhases is Explore with the explorations run by run.
+func explorePhases(p *Program, m Consistency, opts Options, run phaseRunner) Result {
+	r1 := run.graphs(opts, nil)
+	if !allowsPorfCycles(m) || r1.Reason != Exhausted {
 		return r1
 	}
 	if opts.AcyclicOnly {
@@ -154,19 +178,19 @@ func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph
 	}
 	var r2 Result
 	if lo, ok := m.(LocalOrder); ok {
-		r2 = exploreSpeculated(p, m, lo, o2, visit)
-	} else if o2.Shard.owns0() {
-		r2 = exploreCandidates(p, m, o2, visit, true) // not split: the first shard runs it
+		r2 = exploreSpeculated(p, lo, o2, run.graphs)
+	} else {
+		r2 = run.candidates(o2)
 	}
-	r2.steps += r1.steps
-	r2.Executions += r1.Executions
-	r2.Blocked += r1.Blocked
-	r2.OutOfBound += r1.OutOfBound
-	r2.SpuriousBlocked += r1.SpuriousBlocked
-	r2.Pruned += r1.Pruned
-	r2.Revisits += r1.Revisits
-	r2.Elapsed += r1.Elapsed
+	r2.add(r1)
 	return r2
+}
+
+// add adds o's counts to r's.
+func (r *Result) add(o Result) {
+	r.steps += o.steps
+	r.Stats.add(o.Stats)
+	r.Elapsed += o.Elapsed
 }
 
 func exploreTruSt(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
@@ -231,10 +255,14 @@ type explorer struct {
 	// when the run is sharded.
 	nest       int
 	shardNodes int64
-	level      int  // the nesting level dealt out to shards; 0 when not sharded
-	probing    bool // a run of chooseShardLevel: count the nodes at level, visit nothing
+	level      int   // the nesting level dealt out to shards; 0 when not sharded
+	probing    bool  // a run of chooseShardLevel: count the nodes at level, visit nothing
+	probeLimit int64 // a probe stops past this many nodes (0: no limit)
 	// sample is the random path of EstimateExploration (estimate.go); nil otherwise.
 	sample *sampler
+	// piece, in a run of ExploreParallel, is the range of nodes at level this explorer
+	// enters (parallel.go); nil otherwise.
+	piece *piece
 }
 
 // PorfCoherent is implemented by memory models in which no read reads from, and no

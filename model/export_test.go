@@ -39,3 +39,11 @@ func SetExitMode(m int) { exitModeUse = m }
 
 // ExitModeRuns counts the second phases run in exit mode so far.
 func ExitModeRuns() int64 { return exitModeRuns }
+
+// SetPieceSizes sets how many nodes ExploreParallel's level should hold and how many
+// pieces they are grouped into (parallel.go), returning a function that restores them.
+func SetPieceSizes(nodes, pieces int64) func() {
+	n, p := pieceNodes, maxPieces
+	pieceNodes, maxPieces = nodes, pieces
+	return func() { pieceNodes, maxPieces = n, p }
+}

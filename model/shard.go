@@ -73,6 +73,12 @@ func (x *explorer) ownsNext() bool {
 	}
 	k := x.shardNodes
 	x.shardNodes++
+	if x.probeLimit > 0 && x.shardNodes > x.probeLimit {
+		x.stopped = true
+	}
+	if x.piece != nil {
+		return x.piece.owns(x, k)
+	}
 	return !x.probing && k%int64(x.opts.Shard.Count) == int64(x.opts.Shard.Index)
 }
 
@@ -80,17 +86,27 @@ func (x *explorer) ownsNext() bool {
 // shard's: below the level it is (its subtree was dealt to it), above it only the
 // first shard's; a probe visits none.
 func (x *explorer) ownsShallow() bool {
+	if x.piece != nil {
+		return x.nest >= x.level || x.piece.first == 0 || x.shardNodes > x.piece.first
+	}
 	return !x.probing && (x.nest >= x.level || x.opts.Shard.Index == 0)
 }
 
 // chooseShardLevel probes the exploration of p under m (see the file comment) and
 // returns the level whose nodes are dealt out to the shards.
 func chooseShardLevel(p *Program, m Consistency, opts Options, spec *speculation) int {
-	want := int64(shardNodesPerShard * opts.Shard.Count)
+	level, _ := chooseLevel(p, m, opts, spec, int64(shardNodesPerShard*opts.Shard.Count))
+	return level
+}
+
+// chooseLevel probes the exploration of p under m: it returns the first of the levels
+// 4, 8, 16, ... with at least want nodes, or the one with the most, and its number of
+// nodes.
+func chooseLevel(p *Program, m Consistency, opts Options, spec *speculation, want int64) (int, int64) {
 	best, bestNodes := 1, int64(-1)
 	for level := 4; level <= maxShardLevel; level *= 2 {
 		po := opts
-		po.Progress, po.MaxExecutions, po.Timeout, po.MaxSteps = nil, 0, 0, 0
+		po.Progress, po.MaxExecutions, po.Timeout, po.MaxSteps, po.Shard = nil, 0, 0, 0, Shard{}
 		x := newExplorer(p, m, po, func(*ExecutionGraph) bool { return true }, spec)
 		x.level, x.probing = level, true
 		g := NewGraph(p)
@@ -103,8 +119,8 @@ func chooseShardLevel(p *Program, m Consistency, opts Options, spec *speculation
 			best, bestNodes = level, x.shardNodes
 		}
 		if x.shardNodes >= want {
-			return level
+			return level, x.shardNodes
 		}
 	}
-	return best
+	return best, bestNodes
 }

@@ -52,7 +52,7 @@ type speculation struct {
 
 // exploreSpeculated visits every graph of p that m allows and whose po ∪ rf has a
 // cycle (see the file comment).
-func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, visit func(*ExecutionGraph) bool) Result {
+func exploreSpeculated(p *Program, lo LocalOrder, opts Options, graphs func(Options, *speculation) Result) Result {
 	start := time.Now()
 	sp, res := speculationFor(p, lo, opts)
 	if sp == nil {
@@ -65,7 +65,7 @@ func exploreSpeculated(p *Program, m Consistency, lo LocalOrder, opts Options, v
 			return res
 		}
 	}
-	r := runGraphExplorer(p, m, o, visit, sp)
+	r := graphs(o, sp)
 	r.Elapsed = time.Since(start)
 	return r
 }

@@ -188,24 +188,17 @@ func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only
 // VerifyWith is Verify with a checker of the caller's (made by NewCheckerFor for sc
 // and m, with fields such as RaceSite set).
 func VerifyWith(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) Report {
-	var rep Report
-	var raceGraph *model.ExecutionGraph
-	rep.Result = model.Explore(sc.Program, m, opts, func(g *model.ExecutionGraph) bool {
-		for _, v := range c.Check(g) {
-			if v.Property.ID == "P11" {
-				if rep.Race == nil {
-					rep.Race, raceGraph = &v, g.Clone()
-				}
-				continue
-			}
-			rep.Violation = &v
-			rep.Graph = g.Clone()
-			return false
+	rep, ok := Report{}, false
+	if opts.Workers > 1 {
+		rep, ok = verifyParallel(c, sc, m, opts)
+	}
+	if !ok {
+		f := &findings{checker: c}
+		rep.Result = model.Explore(sc.Program, m, opts, f.check)
+		rep.Violation, rep.Graph, rep.Race = f.violation, f.graph, f.race
+		if rep.Violation == nil && f.race != nil {
+			rep.Violation, rep.Graph, rep.Race = f.race, f.raceGraph, nil
 		}
-		return true
-	})
-	if rep.Violation == nil && rep.Race != nil {
-		rep.Violation, rep.Graph, rep.Race = rep.Race, raceGraph, nil
 	}
 	switch {
 	case rep.Violation != nil:

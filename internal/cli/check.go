@@ -60,7 +60,7 @@ type checkFlags struct {
 	estimate                                   *bool
 	paths                                      *int
 	seed                                       *int64
-	jobs                                       *int
+	jobs, workers                              *int
 	noMin, keepOrig, expect, quiet             *bool
 	config                                     func() (steering.Config, error)
 	hconfig                                    func() (hotplug.Config, error)
@@ -86,6 +86,8 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	fs.section("Output and execution")
 	f.dir = fs.String("traces", DefaultTraceDir, "`DIR` to save a trace per violation in; empty: do not save")
 	f.jobs = fs.intRange("jobs", runtime.GOMAXPROCS(0), 1, 1024, "`N` runs to do in parallel (default: the number of CPUs Go may use; the verdicts do not depend on it)")
+	f.workers = fs.intRange("workers", 0, 1, 1024, "`N` goroutines exploring each run (steering variants): the run's tree is split into pieces they share; "+
+		"the executions, verdicts and traces do not depend on it (default: the CPUs Go may use, shared among the runs --jobs runs at once; with --shard, 1)")
 	f.noMin = fs.Bool("no-minimize", false, "save the violating execution as found, without minimizing it")
 	f.keepOrig = fs.Bool("keep-original", false, "also save the execution as found, beside the minimized trace (.orig.json)")
 	f.expect = fs.Bool("expect", false, "compare every verdict with the expected one (steering variants and mutants at the default configuration); the exit code then says whether they all match")
@@ -136,6 +138,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		if *f.expect {
 			return e.fail("--expect judges whole runs; a shard's verdicts are partial (merge the shards' reports first)")
 		}
+		if fs.isSet("workers") && *f.workers > 1 {
+			return e.fail("--workers splits a whole run; a shard (--shard %s) runs in one goroutine: run more shards instead", *f.shard)
+		}
 	}
 	cfg, err := f.config()
 	if err != nil {
@@ -167,9 +172,13 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	}
 	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)
+	workers := *f.workers
+	if !fs.isSet("workers") {
+		workers = defaultWorkers(*f.jobs, len(jobs), shard)
+	}
 	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
 		o := f.budget.options(e.ctx, j.model)
-		o.Shard = shard
+		o.Shard, o.Workers = shard, workers
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
@@ -237,6 +246,22 @@ func resolveVariant(fs *flagSet, variant, mutant string) (string, error) {
 		return hot[0], nil
 	}
 	return "", fmt.Errorf("--mutant %s applies to several hotplug variants (%s): choose one with --variant", mutant, strings.Join(hot, ", "))
+}
+
+// defaultWorkers is --workers' default: the CPUs Go may use, shared among the runs
+// that run at once (jobs of them, at most runs); one for a shard, which splits the run
+// its own way.
+func defaultWorkers(jobs, runs int, shard model.Shard) int {
+	if shard.Count > 1 {
+		return 1
+	}
+	if runs < jobs {
+		jobs = runs
+	}
+	if w := runtime.GOMAXPROCS(0) / jobs; w > 1 {
+		return w
+	}
+	return 1
 }
 
 // modelList expands --model: all, or a comma-separated list of model names.

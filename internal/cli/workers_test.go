@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// timeColumn matches the TIME column of check's table, the only thing --workers may
+// change.
+var timeColumn = regexp.MustCompile(`\d+(\.\d+)?(µs|ms|s|m)[\dm.s]*`)
+
+// spaces are the runs of spaces that align the table's columns.
+var spaces = regexp.MustCompile(` +`)
+
+// --workers changes no row, no count and no trace: v3.10's mutants at 2 CPUs (two
+// violated, one equivalent), with 1 and 3 workers, under sc and lkmm, with and
+// without a step budget that cuts the runs.
+func TestWorkersChangeNoVerdict(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "traces")
+	for _, budget := range []string{"0", "400"} {
+		var first, firstTrace string
+		for _, workers := range []string{"1", "3"} {
+			require.NoError(t, os.RemoveAll(dir))
+			code, out, errs := run("check", "--variant", "v3.10", "--mutant", "all", "--model", "sc,lkmm", "--cpus", "2",
+				"--requests", "0:0,1:0", "--max-steps", budget, "--workers", workers, "--traces", dir, "--quiet", "--jobs", "1")
+			require.Contains(t, []int{ExitViolation, ExitUnknown}, code, errs)
+			out = spaces.ReplaceAllString(timeColumn.ReplaceAllString(out, "T"), " ")
+			trace, err := os.ReadFile(filepath.Join(dir, "v3.10+no-tgt-lock", "sc-P2-one-queue.json"))
+			if budget == "0" {
+				require.NoError(t, err, out)
+			}
+			if workers == "1" {
+				first, firstTrace = filepath.ToSlash(out), string(trace)
+				continue
+			}
+			assert.Equal(t, first, filepath.ToSlash(out), "budget %s", budget)
+			assert.Equal(t, firstTrace, string(trace), "budget %s", budget)
+		}
+	}
+}
+
+// --workers takes 1 to 1024, and a shard runs in one goroutine.
+func TestWorkersFlag(t *testing.T) {
+	for _, bad := range [][]string{{"--workers", "0"}, {"--workers", "-2"}, {"--workers", "x"}, {"--workers", "2", "--shard", "0/2"}} {
+		code, _, errs := run(append([]string{"check", "--variant", "v3.10", "--model", "sc"}, bad...)...)
+		assert.Equal(t, ExitUsage, code, bad)
+		assert.Equal(t, 1, strings.Count(errs, "\n"), "%v: %q", bad, errs)
+	}
+}
