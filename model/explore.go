@@ -38,6 +38,10 @@ type Options struct {
 	// such as properties.Verify that can give each worker its own, use it. The result
 	// does not depend on it.
 	Workers int
+	// TrialSteps bounds the sequential trial that begins each exploration of a
+	// parallel run (parallel.go): 0 means DefaultTrialSteps, a negative value no trial
+	// (tests use it to split small runs).
+	TrialSteps int64
 }
 
 // cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an

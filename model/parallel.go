@@ -29,6 +29,11 @@ import (
 // exactly where the sequential run stops. Pieces after a stop (a counterexample, the
 // budget) are canceled: their visits do not count.
 //
+// Splitting costs a probe and a walk of the top of the tree per piece, which a small
+// exploration would notice: so each exploration is first run sequentially within
+// Options.TrialSteps steps, and split (from the start) only if that did not end it. The
+// trial's result is the sequential run's when it ends for any reason but that bound.
+//
 // The number of pieces and their ranges depend on the program and the model only,
 // never on the number of workers, which just pick the next piece in order (cheap
 // dynamic balancing; the ranges are small enough that one slow piece does not hold up
@@ -39,9 +44,24 @@ import (
 // more pieces cost more).
 // They are variables only so that tests can make pieces of many nodes on small trees.
 var (
-	pieceNodes int64 = 64
-	maxPieces  int64 = 32
+	pieceNodes int64 = 256
+	maxPieces  int64 = 128
 )
+
+// DefaultTrialSteps bounds the sequential trial of each exploration of a parallel run
+// (a second or so) unless Options.TrialSteps says otherwise.
+const DefaultTrialSteps = 250_000
+
+// trialSteps is the sequential trial's bound under o (0: no trial).
+func (o Options) trialSteps() int64 {
+	switch {
+	case o.TrialSteps < 0:
+		return 0
+	case o.TrialSteps == 0:
+		return DefaultTrialSteps
+	}
+	return o.TrialSteps
+}
 
 // pieceProbeCap (times pieceNodes) stops a probe of a level whose nodes are far more
 // than wanted: the walk would cost as much as a large part of the exploration.
@@ -75,6 +95,19 @@ func ExploreParallel(p *Program, opts Options, par Parallel) (Result, int) {
 	n := 0
 	run := phaseRunner{
 		graphs: func(o Options, spec *speculation) Result {
+			// A small exploration is over before splitting it would pay: try it
+			// sequentially first, within trialSteps (see the file comment).
+			if steps := o.trialSteps(); steps > 0 {
+				trial := o
+				if trial.MaxSteps == 0 || trial.MaxSteps > steps {
+					trial.MaxSteps = steps
+				}
+				r := runGraphExplorer(p, m, trial, par.NewVisit(n), spec.clone())
+				if r.Reason != StepBudget || trial.MaxSteps == o.MaxSteps {
+					n++
+					return r
+				}
+			}
 			r, k := runPieces(p, m, o, par, spec, n)
 			n += k
 			return r

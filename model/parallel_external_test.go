@@ -73,11 +73,13 @@ func sequentialRun(p *model.Program, m model.Consistency, opts model.Options, st
 func TestExploreParallelIsTheSequentialRun(t *testing.T) {
 	n := 30
 	if testing.Short() {
-		n = 8
+		n = 5
 	}
 	gens := []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram}
 	split := 0
-	for _, sizes := range [][2]int64{{1024, 256}, {16, 5}} {
+	// Node counts and pieces as ExploreParallel has them, and small pieces of many
+	// nodes; no trial, and a trial that small runs survive.
+	for _, sizes := range [][3]int64{{256, 128, -1}, {16, 5, -1}, {16, 5, 40}} {
 		restore := model.SetPieceSizes(sizes[0], sizes[1])
 		for _, name := range []string{"sc", "tso", "lkmm", "armv8"} {
 			m, err := barriers.New(name)
@@ -109,7 +111,7 @@ func TestExploreParallelIsTheSequentialRun(t *testing.T) {
 						want, wantVisited := sequentialRun(p, m, c.opts, c.stop)
 						for _, workers := range []int{2, 3} {
 							o := c.opts
-							o.Workers = workers
+							o.Workers, o.TrialSteps = workers, sizes[2]
 							got := exploreParallel(t, p, name, o, c.stop)
 							w := fmt.Sprintf("%s: %s, %d workers", what, c.label, workers)
 							if got.pieces > 1 {
