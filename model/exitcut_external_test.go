@@ -78,16 +78,18 @@ func TestExitModeMatchesCandidates(t *testing.T) {
 	}
 	forced := model.ExitModeRuns() - before
 	model.SetExitMode(model.ExitAuto)
-	before = model.ExitModeRuns()
+	before = model.ExitModeRuns() + model.MixedModeRuns()
 	matchesCandidates(t, 2*n, 10, steeredStoreProgram, fingerprint, count)
-	chosen := model.ExitModeRuns() - before
+	chosen := model.ExitModeRuns() + model.MixedModeRuns() - before
 	// The programs must give exit mode work, or this test shows nothing (measured with
 	// at most 12 memory instructions, the generators of lkmm's post-join rule included:
-	// 48 forced and 11 chosen at n = 50, 134 and 37 at n = 150).
+	// 48 forced and 11 chosen at n = 50, 134 and 37 at n = 150). A program whose open
+	// pairs include one of a plain read chooses mixed mode, which cuts the gated pairs
+	// at their exit all the same (mixedcut_external_test.go tests it further).
 	assert.Greater(t, forced, int64(n*3/5), "second phases run in exit mode when forced")
-	assert.Greater(t, chosen, int64(n/6), "second phases that chose exit mode on steered stores")
+	assert.Greater(t, chosen, int64(n/6), "second phases that chose exit or mixed mode on steered stores")
 	assert.Greater(t, cyclic, 4*n, "graphs with a po ∪ rf cycle among the programs")
-	t.Logf("%d forced and %d chosen exit-mode second phases; %d graphs with a cycle", forced, chosen, cyclic)
+	t.Logf("%d forced and %d chosen exit- or mixed-mode second phases; %d graphs with a cycle", forced, chosen, cyclic)
 }
 
 // Exit mode found every graph on these load-buffering programs only once two of its

@@ -446,7 +446,7 @@ func (x *explorer) exploreNode(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
-			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit != nil {
+			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit.exitOnly(t, ev.PC) {
 				x.addRead(g, t, ev, depth)
 			}
 			x.addSpeculated(g, t, ev, depth)
