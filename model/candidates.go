@@ -66,12 +66,12 @@ type threadTrace struct {
 type candidates struct {
 	explorer
 	domain [][]Value // per location, sorted
-	// openWriteLoc marks, per thread and location, that a path of the thread has an
-	// open pair whose write is to that location (porfcycle.go).
-	openWriteLoc [][]bool
-	traces       [][]threadTrace
-	g            *ExecutionGraph
-	reads        []EventRef
+	// openWrites lists each open pair with a location its write writes on a path of
+	// its thread where the pair is open (porfcycle.go), once each, in the order found.
+	openWrites []openWrite
+	traces     [][]threadTrace
+	g          *ExecutionGraph
+	reads      []EventRef
 	// onlyCyclic skips graphs whose po ∪ rf is acyclic (visited by the graph explorer).
 	onlyCyclic bool
 	// open, when set (onlyCyclic with a LocalOrder model), marks the thread paths that

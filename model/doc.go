@@ -32,7 +32,8 @@
 //   - counters.go  value bounds of counters set or changed by constants only
 //   - blind.go     locations no thread looks at: one speculated value serves
 //   - narrow.go    speculating a read only when its thread goes on to a paired write
-//   - exitcut.go   exit mode: speculating the reads of open writes instead of open reads
+//   - exitcut.go   exit and mixed modes: speculating the reads of open writes instead of
+//     (or, for some pairs, besides) the open reads
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

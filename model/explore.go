@@ -478,7 +478,7 @@ func (x *explorer) exploreNode(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
-			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit != nil {
+			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit.exitOnly(t, ev.PC) {
 				x.addRead(g, t, ev, depth)
 			}
 			x.addSpeculated(g, t, ev, depth)
@@ -581,16 +581,35 @@ func orderingOnlyForward(e *Event) bool {
 // final iteration read a value that is no longer the coherence-latest. Such a graph can
 // only end as a spurious block: the stale read was not added maximally, so no later
 // revisit may change it or delete it, and every graph below this one keeps it. The
-// branch is cut here instead of at its end.
+// branch is cut here instead of at its end. In exit and mixed modes a read of the
+// latest write it may read, below another thread's open write, was added maximally
+// (exitcut.go): a revisit may still delete it, so it is not stale here (the complete
+// graph judges the block, finish).
 func (x *explorer) blockedOnStale(g *ExecutionGraph, t int) bool {
 	st := &g.Threads[t].State
 	if !st.rmwPending {
 		x.prog.Threads[t].next(st, &g.settle)
 	}
-	if st.Status != Blocked || g.waitsForever(t) {
+	if st.Status != Blocked || g.waitsForever(t) || x.waitsOnLatestReadable(g, t) {
 		return false
 	}
 	x.stats.SpuriousBlocked++
+	return true
+}
+
+// waitsOnLatestReadable reports, in exit and mixed modes only, whether every read of
+// thread t's final spin-wait iteration read the latest write it may read (readsLatest).
+func (x *explorer) waitsOnLatestReadable(g *ExecutionGraph, t int) bool {
+	if x.spec == nil || x.spec.exit == nil {
+		return false
+	}
+	th := &g.Threads[t]
+	for i := th.State.AwaitStart; i < int32(len(th.Events)); i++ {
+		e := &th.Events[i]
+		if e.Kind == KindRead && !e.RF.IsSpeculated() && !x.readsLatest(g, t, e.Loc, g.CoIndex(e.RF)) {
+			return false
+		}
+	}
 	return true
 }
 

@@ -27,11 +27,13 @@ func OpenPairsByPaths(p *Program, m LocalOrder) ([]OpenPair, Result) {
 	return sortedPairs(seen), Result{Reason: c.reason}
 }
 
-// Exit mode of the second phase (exitcut.go).
+// Exit and mixed modes of the second phase (exitcut.go).
 const (
-	ExitAuto   = exitAuto
-	ExitAlways = exitAlways
-	ExitNever  = exitNever
+	ExitAuto    = exitAuto
+	ExitAlways  = exitAlways
+	ExitNever   = exitNever
+	ExitReverse = exitReverse
+	ExitSplit   = exitSplit
 )
 
 // SetExitMode overrides the second phase's choice of mode until reset with ExitAuto.
@@ -47,3 +49,6 @@ func SetPieceSizes(nodes, pieces int64) func() {
 	pieceNodes, maxPieces = nodes, pieces
 	return func() { pieceNodes, maxPieces = n, p }
 }
+
+// MixedModeRuns counts the second phases run in mixed mode so far.
+func MixedModeRuns() int64 { return mixedModeRuns }

@@ -104,6 +104,12 @@ func sortedPairs(seen map[OpenPair]bool) []OpenPair {
 	return out
 }
 
+// openWrite is an open pair and a location its write writes where the pair is open.
+type openWrite struct {
+	pair OpenPair
+	loc  LocID
+}
+
 // openTraces marks each thread path that has an open pair (see above), and adds every
 // open pair to seen when it is not nil. It reports false when no path has one: then no
 // consistent graph has a po ∪ rf cycle.
@@ -119,10 +125,8 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 	acc := summarizeAccesses(p, c.traces, lockOrdered, plainOrdered)
 	g := NewGraph(p)
 	c.open = make([][]bool, len(c.traces))
-	c.openWriteLoc = make([][]bool, len(c.traces))
-	for t := range c.openWriteLoc {
-		c.openWriteLoc[t] = make([]bool, len(p.Locs))
-	}
+	c.openWrites = c.openWrites[:0]
+	written := map[openWrite]bool{}
 	any := false
 	for t, trs := range c.traces {
 		c.open[t] = make([]bool, len(trs))
@@ -141,12 +145,16 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 				r, w := &evs[pr[0]], &evs[pr[1]]
 				if acc.open(t, r, w) {
 					c.open[t][i] = true
-					c.openWriteLoc[t][w.Loc] = true
 					any = true
 					if seen == nil {
 						break
 					}
-					seen[OpenPair{t, r.PC, w.PC}] = true
+					op := OpenPair{t, r.PC, w.PC}
+					seen[op] = true
+					if ow := (openWrite{op, w.Loc}); !written[ow] {
+						written[ow] = true
+						c.openWrites = append(c.openWrites, ow)
+					}
 				}
 			}
 		}

@@ -152,7 +152,7 @@ func (x *explorer) revisit(g *ExecutionGraph, r, a EventRef, keep, prefix []int3
 	wa := g2.Event(a)
 	loc := wa.Loc
 	if wa.Ann&AnnRMW != 0 && !g2.Event(EventRef{a.Thread, a.Index - 1}).RF.IsSpeculated() {
-		rd.AddedMax = g2.CoMax(loc) == a
+		rd.AddedMax = x.readsLatest(g2, int(r.Thread), loc, g2.CoIndex(a))
 		if x.consistent(g2) {
 			x.explore(g2, depth+1)
 		}
@@ -166,11 +166,30 @@ func (x *explorer) revisit(g *ExecutionGraph, r, a EventRef, keep, prefix []int3
 		co[pos] = a
 		g2.Co[loc] = co
 		rd = &g2.Threads[r.Thread].Events[r.Index]
-		rd.AddedMax = pos == n
+		rd.AddedMax = x.readsLatest(g2, int(r.Thread), loc, pos)
 		if x.consistent(g2) {
 			x.explore(g2, depth+1)
 		}
 		// Restore the same storage for the next position: explore leaves g2 as it found it.
 		g2.removeCo(loc, a)
 	}
+}
+
+// readsLatest reports whether the write at coherence position pos of loc is the latest
+// a read of thread t may read: the coherence-latest, or in exit and mixed modes one
+// after which come only writes the read may not read (exitcut.go). A read revisited
+// to read it is then added maximally, as addRead's first choice is: with a position
+// below another thread's open write counted as not maximal, the revisits that must
+// delete the read later were refused, and graphs were lost.
+func (x *explorer) readsLatest(g *ExecutionGraph, t int, loc LocID, pos int) bool {
+	co := g.Co[loc]
+	if x.spec == nil || x.spec.exit == nil {
+		return pos == len(co)-1
+	}
+	for _, w := range co[pos+1:] {
+		if !forbidden(g, t, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -83,13 +83,32 @@ func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Resu
 		return nil, res
 	}
 	blind := blindLocations(p)
+	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain,
+		blind: blind, recomputed: make([]bool, len(p.Locs))}
+	for t, th := range p.Threads {
+		sp.at[t] = make([]bool, len(th.Code))
+	}
+	for _, op := range open {
+		sp.at[op.Thread][op.ReadPC] = true
+	}
+	// The narrow rule serves the pairs cut at their entry (exitcut.go).
+	var entry []OpenPair
+	sp.exit, entry = newExitCut(p, open, c, sp)
+	sp.nw = newNarrowing(p, entry, c.flows, blind)
+	if sp.exit != nil {
+		sp.exit.unnarrow(sp.nw)
+	}
 	// Each speculated read is tried with every value of its location's domain, so the
 	// precise domains (candidates.domains, which tie values to the instructions that
 	// justify them) are worth a bounded cost here; both are supersets of what a
 	// location may hold, and so is their intersection. They enumerate thread paths,
-	// which at three CPUs may not finish: the cheap domains then serve alone. A blind
-	// location needs no domain (blind.go).
-	if !allBlind(p, open, blind) {
+	// which at three CPUs may not finish: the cheap domains then serve alone. They are
+	// not computed when every open read is blind (blind.go; the rule since exit mode,
+	// kept), nor when no speculated read has more than two values to try: they could at
+	// best halve a read's values, and at three CPUs they spend their whole budget,
+	// seconds, without finishing (v2-2012 in mixed mode, where only READ_ONCE(req_vq)
+	// is speculated, with the values 0 and 1).
+	if !allBlind(p, open, blind) && sp.worthRefining(p) {
 		cheap := c.domain
 		c.opts.MaxSteps = c.steps + preciseDomainSteps
 		c.domains()
@@ -105,26 +124,33 @@ func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Resu
 				c.domain[l] = intersectValues(c.domain[l], cheap[l])
 			}
 		}
+		sp.domain = c.domain
 	}
-	sp := &speculation{at: make([][]bool, len(p.Threads)), domain: c.domain,
-		blind: blind, recomputed: make([]bool, len(p.Locs))}
 	for l, b := range blind {
 		if b {
 			sp.domain[l] = []Value{blindPlaceholder}
 		}
 	}
-	for t, th := range p.Threads {
-		sp.at[t] = make([]bool, len(th.Code))
-	}
-	for _, op := range open {
-		sp.at[op.Thread][op.ReadPC] = true
-	}
-	if sp.exit = newExitCut(p, open, c, sp); sp.exit != nil {
-		sp.nw = newNarrowing(p, nil, c.flows, blind) // the narrow rule is the entry mode's
-	} else {
-		sp.nw = newNarrowing(p, open, c.flows, blind)
-	}
 	return sp, res
+}
+
+// worthRefining reports whether some speculated read may access a location that is
+// not blind and whose domain holds more than two values.
+func (sp *speculation) worthRefining(p *Program) bool {
+	for t, th := range p.Threads {
+		for pc, at := range sp.at[t] {
+			if !at {
+				continue
+			}
+			lo, hi := mayAccess(&th.Code[pc])
+			for l := lo; l < hi; l++ {
+				if !sp.blind[l] && len(sp.domain[l]) > 2 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // allBlind reports whether every location the reads of open pairs may access is blind.
@@ -168,7 +194,7 @@ func intersectValues(a, b []Value) []Value {
 // addSpeculated adds ev, a read at an open instruction, once with each value of its
 // location's domain; the first counts as added maximally.
 func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) {
-	narrow := x.spec.nw.narrow[t][ev.PC]
+	narrow, only := x.spec.nw.narrow[t][ev.PC], x.spec.exit.exitOnly(t, ev.PC)
 	// Every value but the first at an instruction outside the narrow rule, and every
 	// value at one under it, is added non-maximally: such a read stays, and narrowFails
 	// may judge its thread (narrow.go).
@@ -176,7 +202,7 @@ func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) 
 		if x.stopped {
 			return
 		}
-		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow && x.spec.exit == nil
+		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow && !only
 		ref := g.push(t, &ev, 0)
 		if (ev.AddedMax || !x.narrowFails(g, t)) && !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
 			x.explore(g, depth)
@@ -232,7 +258,8 @@ func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 		}
 		return
 	}
-	if g.Prog.Locs[r.Loc].Init == r.Val && x.spec.exit == nil {
+	only := x.spec.exit.exitOnly(int(rr.Thread), r.PC)
+	if g.Prog.Locs[r.Loc].Init == r.Val && !only {
 		r.RF = InitRef(r.Loc)
 		x.chooseWrites(g, reads, k+1)
 	}
@@ -243,8 +270,8 @@ func (x *explorer) chooseWrites(g *ExecutionGraph, reads []EventRef, k int) {
 		if w.Thread == rr.Thread && w.Index > rr.Index || g.Event(w).Val != r.Val {
 			continue
 		}
-		if x.spec.exit != nil && !forbidden(g, int(rr.Thread), w) {
-			continue // in exit mode a speculated read stands for a read of an open write
+		if only && !forbidden(g, int(rr.Thread), w) {
+			continue // a read speculated for the exit cut stands for a read of an open write
 		}
 		r.RF = w
 		x.chooseWrites(g, reads, k+1)

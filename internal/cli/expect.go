@@ -35,11 +35,7 @@ const seededBug = "a seeded bug: the checker must catch it"
 // together, never one without the other.
 var expectations = []expected{
 	{variant: "single", verdicts: everyModel("holds")},
-	{variant: "v2-2012", verdicts: map[string]string{"sc": "holds", "tso": "holds", "lkmm": "unknown", "lkmm-alpha": "unknown", "armv8": "holds"},
-		why: "an engine limit, not a finding: since the virtqueue carries num_free (steering/virtqueue.go), the second phase " +
-			"(executions with a po∪rf cycle) of v2-2012 under lkmm and lkmm-alpha at three CPUs speculates every read of " +
-			"num_free and does not finish in check's budget (5,000,000 steps measured: unknown); before num_free it held in " +
-			"438,925 steps. At two CPUs it holds (docs/VERDICTS.md)"},
+	{variant: "v2-2012", verdicts: everyModel("holds")},
 	{variant: "v3.10", verdicts: everyModel("holds")},
 	{variant: "v3.17", verdicts: everyModel("holds")},
 	{variant: "v3.19-seqcount", verdicts: weakSplit("holds", "P2", "P1"),
