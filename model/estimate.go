@@ -8,20 +8,28 @@ import (
 
 // estimate.go: how big an exploration is, before running it.
 //
-// Knuth's estimator (1975) on the exploration tree: walk one random path from the
-// root, at each node choosing uniformly among its children; a leaf reached after
-// nodes with c1, c2, ..., ck children stands for c1·c2·…·ck leaves, and the node at
-// depth j for c1·…·cj nodes. The mean over many paths is an unbiased estimate of the
-// number of executions and of nodes. The children of a node are found the way the
-// explorer finds them (explore.go: the reads-from and coherence choices the model
-// allows, and the backward revisits), so the estimate is of the tree Explore walks;
-// the second phase (speculate.go) is sampled the same way after its analysis. The
-// spread of one path's estimate is wide on unbalanced trees, so many paths are
-// averaged and the standard error is reported with the mean.
+// Knuth's estimator (1975) on the exploration tree: walk one random path from a node,
+// at each node choosing uniformly among its children; a leaf reached after nodes with
+// c1, c2, ..., ck children stands for c1·c2·…·ck leaves, and the node at depth j for
+// c1·…·cj nodes. The mean over many paths is an unbiased estimate of the number of
+// executions below the start and of its nodes. The children of a node are found the
+// way the explorer finds them (explore.go: the reads-from and coherence choices the
+// model allows, and the backward revisits), so the estimate is of the tree Explore
+// walks; the second phase (speculate.go) is sampled the same way after its analysis.
+//
+// On the steering programs one path's estimate is heavy-tailed: a few subtrees hold
+// most executions, and paths from the root that miss them (nearly all) make the mean
+// many times too small with a deceptively small standard error (v3.10 at 4 CPUs:
+// 16.4k ± 11k from 1000 paths, for 522,696). So the estimate is stratified: the top of
+// the tree is walked exactly down to a level with about strataPerPath nodes per path
+// asked for (chooseStrataLevel), the complete executions above it are counted, and
+// paths start from every node of the level — at least two, so each stratum has a
+// variance. The estimate is the count above plus the sum of the strata's means, and
+// its variance the sum of theirs over their paths.
 
 // Estimate is what EstimateExploration found.
 type Estimate struct {
-	Paths         int     // random paths sampled
+	Paths         int     // random paths sampled (from the level's nodes: see the file comment)
 	Executions    float64 // mean of the paths' estimates of the complete executions
 	ExecutionsErr float64 // standard error of that mean
 	Nodes         float64 // mean estimate of the exploration tree's nodes
@@ -53,21 +61,22 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 	start := time.Now()
 	rng := rand.New(rand.NewSource(seed))
 	est := Estimate{Paths: paths}
-	var sum, sumSq, nodes float64
+	var st strata
 	var expanded int64
-	perPath := make([]float64, paths)
 	sample := func(spec *speculation) {
-		for i := 0; i < paths; i++ {
-			s := &sampler{rng: rng, weight: 1}
-			x := newExplorer(p, m, Options{Context: opts.Context}, func(*ExecutionGraph) bool { return true }, spec)
-			x.sample = s
-			g := NewGraph(p)
-			x.pool = append(x.pool, g)
-			x.explore(g, 0)
-			perPath[i] += s.executions
-			nodes += s.nodes
-			expanded += s.expanded
+		level, nodes := chooseStrataLevel(p, m, Options{Context: opts.Context}, spec, int64(paths*strataPerPath))
+		per := 2
+		if nodes > 0 && (paths+int(nodes)-1)/int(nodes) > per {
+			per = (paths + int(nodes) - 1) / int(nodes)
 		}
+		x := newExplorer(p, m, Options{Context: opts.Context}, func(*ExecutionGraph) bool { return true }, spec)
+		x.level, x.strata, x.rng, x.perStratum = level, &st, rng, per
+		g := NewGraph(p)
+		x.pool = append(x.pool, g)
+		x.explore(g, 0)
+		st.exact += float64(x.stats.Executions)
+		st.nodes += float64(x.steps)
+		expanded += x.steps
 	}
 	sample(nil)
 	var analysis time.Duration // the second phase's analysis, which every run pays once
@@ -81,22 +90,48 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 			}
 		}
 	}
-	for _, v := range perPath {
-		sum += v
-		sumSq += v * v
-	}
-	n := float64(paths)
-	est.Executions = sum / n
-	if paths > 1 {
-		variance := (sumSq - sum*sum/n) / (n - 1)
-		est.ExecutionsErr = math.Sqrt(math.Max(variance, 0) / n)
-	}
-	est.Nodes = nodes / n
+	est.Executions = st.exact + st.mean
+	est.ExecutionsErr = math.Sqrt(st.variance)
+	est.Nodes = st.nodes
+	est.Paths = st.paths
 	est.Elapsed = time.Since(start)
 	if expanded > 0 {
 		est.Seconds = analysis.Seconds() + est.Nodes*(est.Elapsed-analysis).Seconds()/float64(expanded)
 	}
 	return est
+}
+
+// strataPerPath is how many nodes of the level there should be per path asked for.
+const strataPerPath = 4
+
+// strata sums the estimates of the subtrees below the level's nodes.
+type strata struct {
+	exact          float64 // complete executions above the level, counted
+	mean, variance float64 // sums of the nodes' mean estimates and of their variances
+	nodes          float64
+	paths          int
+}
+
+// sampleStratum samples x.perStratum random paths from the node g is at (one of the
+// level's) and adds their mean to the strata.
+func (x *explorer) sampleStratum(g *ExecutionGraph, depth int) {
+	var sum, sumSq float64
+	n := x.perStratum
+	for i := 0; i < n; i++ {
+		s := &sampler{rng: x.rng, weight: 1}
+		x.sample = s
+		x.sampleNode(g, depth)
+		x.sample = nil
+		sum += s.executions
+		sumSq += s.executions * s.executions
+		x.strata.nodes += s.nodes
+	}
+	fn := float64(n)
+	x.strata.mean += sum / fn
+	if n > 1 {
+		x.strata.variance += math.Max((sumSq-sum*sum/fn)/(fn-1), 0) / fn
+	}
+	x.strata.paths += n
 }
 
 // sampleNode is explore in sampling mode: a child met while its parent counts or
@@ -131,4 +166,27 @@ func (x *explorer) sampleNode(g *ExecutionGraph, depth int) {
 	s.expanded++
 	x.exploreNode(g, depth)
 	s.done = true
+}
+
+// chooseStrataLevel returns the deepest of the levels 4, 6, 8, ... (steps of an eighth)
+// whose nodes could be counted, within pieceProbeCap times want, until one has at
+// least want; and its number of nodes. The deeper the level, the more of the tree is
+// counted exactly and the less is left to the paths: on the steering programs the
+// spread of the paths' estimates comes from a few heavy subtrees, which a deep level
+// separates into strata of their own.
+func chooseStrataLevel(p *Program, m Consistency, opts Options, spec *speculation, want int64) (int, int64) {
+	best, bestNodes := 1, int64(0)
+	for level := 4; level <= maxShardLevel; level += max(2, level/8) {
+		nodes, full := probeLevel(p, m, opts, spec, level, pieceProbeCap*want)
+		if !full {
+			break
+		}
+		if nodes > bestNodes {
+			best, bestNodes = level, nodes
+		}
+		if nodes >= want {
+			break
+		}
+	}
+	return best, bestNodes
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"math/rand"
 	"time"
 )
 
@@ -264,6 +265,11 @@ type explorer struct {
 	probeLimit int64 // a probe stops past this many nodes (0: no limit)
 	// sample is the random path of EstimateExploration (estimate.go); nil otherwise.
 	sample *sampler
+	// strata, rng and perStratum, in EstimateExploration, sample the subtrees of the
+	// nodes at level (estimate.go); nil otherwise.
+	strata     *strata
+	rng        *rand.Rand
+	perStratum int
 	// piece, in a run of ExploreParallel, is the range of nodes at level this explorer
 	// enters (parallel.go); nil otherwise.
 	piece *piece
@@ -449,6 +455,10 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 		return
 	}
 	if x.level > 0 {
+		if x.strata != nil && x.nest+1 == x.level {
+			x.sampleStratum(g, depth)
+			return
+		}
 		if !x.ownsNext() {
 			return
 		}

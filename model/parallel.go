@@ -212,7 +212,7 @@ type pieceRuns struct {
 // number of pieces whose visits count.
 func runPieces(p *Program, m Consistency, opts Options, par Parallel, spec *speculation, base int) (Result, int) {
 	start := time.Now()
-	level, nodes := choosePieceLevel(p, m, opts, spec)
+	level, nodes := chooseFineLevel(p, m, opts, spec, pieceNodes)
 	if nodes < 2 {
 		return runGraphExplorer(p, m, opts, par.NewVisit(base), spec), 1
 	}
@@ -386,23 +386,52 @@ func (c *pieceRuns) progress(i int) func(Stats) {
 	}
 }
 
-// choosePieceLevel probes the levels 4, 6, 9, 13, ... (each half as deep again) and
-// returns the first with at least pieceNodes nodes, or, when a level has far more
-// (its probe is stopped) or none has enough, the deepest one with the most nodes
-// counted in full.
-func choosePieceLevel(p *Program, m Consistency, opts Options, spec *speculation) (int, int64) {
+// chooseFineLevel returns the first level of p's exploration under m with at least
+// want nodes (levels 4, 8, 16, ... are probed, then the levels between the last two
+// by bisection), or, when that level's nodes are too many to count (more than
+// pieceProbeCap times want) or no level has enough, the level with the most nodes
+// counted in full; and its number of nodes. Nodes per level usually grow with depth,
+// which the bisection assumes; where they do not, it still returns a level counted in
+// full.
+func chooseFineLevel(p *Program, m Consistency, opts Options, spec *speculation, want int64) (int, int64) {
+	limit := pieceProbeCap * want
 	best, bestNodes := 1, int64(0)
-	for level := 4; level <= maxShardLevel; level += level / 2 {
-		nodes, full := probeLevel(p, m, opts, spec, level, pieceProbeCap*pieceNodes)
-		if !full {
-			break
-		}
-		if nodes > bestNodes {
+	lo, hi := 0, 0 // lo: a level with fewer than want nodes; hi: one with enough, or too many
+	for level := 4; level <= maxShardLevel; level *= 2 {
+		nodes, full := probeLevel(p, m, opts, spec, level, limit)
+		if full && nodes > bestNodes {
 			best, bestNodes = level, nodes
 		}
-		if nodes >= pieceNodes {
+		if !full || nodes >= want {
+			hi = level
 			break
 		}
+		lo = level
+	}
+	if hi == 0 {
+		return best, bestNodes
+	}
+	found, foundNodes := 0, int64(0)
+	if n, full := probeLevel(p, m, opts, spec, hi, limit); full {
+		found, foundNodes = hi, n
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		nodes, full := probeLevel(p, m, opts, spec, mid, limit)
+		if full && nodes > bestNodes {
+			best, bestNodes = mid, nodes
+		}
+		if !full || nodes >= want {
+			hi = mid
+			if full {
+				found, foundNodes = mid, nodes
+			}
+		} else {
+			lo = mid
+		}
+	}
+	if found > 0 {
+		return found, foundNodes
 	}
 	return best, bestNodes
 }

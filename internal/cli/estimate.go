@@ -11,7 +11,7 @@ import (
 	"github.com/steercheck/steercheck/steering"
 )
 
-// runEstimates is check --estimate: for each run, Knuth's estimate of its executions
+// runEstimates is check --estimate: for each run, the stratified Knuth estimate of its executions
 // and time (model.EstimateExploration) instead of the run itself. It prints a table
 // and exits 0, or 2 when a run cannot be built.
 func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, seed int64) int {
@@ -36,9 +36,9 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 		fmt.Fprintln(e.stderr, "steercheck check: interrupted")
 		return ExitInterrupt
 	}
-	fmt.Fprintf(e.stdout, "configuration: %s\nestimates from %d random paths per run (seed %d): executions ± standard error, and time\n\n", cfg, paths, seed)
+	fmt.Fprintf(e.stdout, "configuration: %s\nestimates with --paths %d (seed %d): the top of each run's tree counted exactly, random paths below it; executions ± standard error, and time\n\n", cfg, paths, seed)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tEST. EXECUTIONS\t± S.E.\tEST. TIME\tSAMPLING TIME")
+	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tEST. EXECUTIONS\t± S.E.\tEST. TIME\tPATHS\tSAMPLING TIME")
 	code := ExitHolds
 	for i, j := range jobs {
 		mut := j.mutant
@@ -46,13 +46,13 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 			mut = "-"
 		}
 		if errs[i] != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\n", j.variant, mut, j.model)
+			fmt.Fprintf(tw, "%s\t%s\t%s\terror\t-\t-\t-\t-\n", j.variant, mut, j.model)
 			code = ExitUsage
 			continue
 		}
 		est := ests[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.variant, mut, j.model, roundCount(est.Executions), roundCount(est.ExecutionsErr),
-			roundSeconds(est.Seconds), est.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", j.variant, mut, j.model, roundCount(est.Executions), roundCount(est.ExecutionsErr),
+			roundSeconds(est.Seconds), est.Paths, est.Elapsed.Round(time.Millisecond))
 	}
 	tw.Flush()
 	fmt.Fprintln(e.stdout, "\nAn estimate, not a verdict: the tree is sampled, not explored. A run that stops at its first violation ends sooner.")

@@ -53,3 +53,26 @@ func TestWorkersFlag(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(errs, "\n"), "%v: %q", bad, errs)
 	}
 }
+
+// check --estimate prints a row per run with the estimate and the paths sampled, the
+// same for the same seed, and exits 0.
+func TestCheckEstimate(t *testing.T) {
+	args := []string{"check", "--estimate", "--variant", "v3.10", "--model", "sc,tso", "--paths", "200", "--seed", "7"}
+	code, out, errs := run(args...)
+	require.Equal(t, ExitHolds, code, errs)
+	assert.Contains(t, out, "estimates with --paths 200 (seed 7)")
+	assert.Regexp(t, `(?m)^v3\.10 +- +sc +[\d.]+(k|e\+\d+)? +[\d.]+(k|e\+\d+)? +\S+ +\d+ +\S+$`, out)
+	_, again, _ := run(args...)
+	assert.Equal(t, rows(out), rows(again))
+}
+
+// rows are the estimate table's rows without the times (estimated and taken).
+func rows(out string) []string {
+	var rs []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 8 && strings.HasPrefix(l, "v3.10") {
+			rs = append(rs, strings.Join(append(f[:5:5], f[6]), " "))
+		}
+	}
+	return rs
+}
