@@ -30,7 +30,7 @@ var checkCommand = command{
 		"and a summary line naming the budget. Without flags: every steering variant under every model at the default " +
 		"configuration (3 CPUs, 1 target, 2 queues, one request per CPU).\n\n" +
 		"Budgets are counted in explorer steps, so a verdict is the same on every machine; a wall-clock --timeout is " +
-		"used only when given. Progress goes to stderr every few seconds (--quiet silences it). On SIGINT or SIGTERM " +
+		"used only when given. Progress goes to stderr every few seconds, with the time left once a run of more than 10 s has an estimate of its size (--quiet silences it). On SIGINT or SIGTERM " +
 		"the runs stop, the finished ones are printed with the running ones as unknown (interrupted), traces already " +
 		"found are saved, and check exits 130.\n\n" +
 		"--expect compares each verdict with the expected one (the reviewed verdicts of the default configuration, " +
@@ -180,6 +180,7 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		o := f.budget.options(e.ctx, j.model)
 		o.Shard, o.Workers = shard, workers
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
+		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard) })
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
 	})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"text/tabwriter"
@@ -83,4 +84,22 @@ func roundSeconds(s float64) string {
 		return d.Round(time.Second).String()
 	}
 	return d.Round(time.Millisecond).String()
+}
+
+// estimateRun estimates job j's executions for check's progress (1000 paths, seed 1;
+// a shard's share of them), or returns -1.
+func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard) float64 {
+	sc, err := steering.Build(j.variant, j.mutant, cfg)
+	if err != nil {
+		return -1
+	}
+	m, err := barriers.New(j.model)
+	if err != nil {
+		return -1
+	}
+	est := model.EstimateExploration(sc.Program, m, model.Options{Context: ctx}, 1000, 1).Executions
+	if shard.Count > 1 {
+		est /= float64(shard.Count)
+	}
+	return est
 }

@@ -16,9 +16,17 @@ import (
 // terminal (a pipe, a CI log); on a terminal one line is redrawn twice a second.
 var progressEvery = 5 * time.Second
 
+// estimateAfter is how long a run goes before its progress asks for an estimate of
+// its size (check --estimate's), to say how long it may still take: the estimate costs
+// a second or so, which short runs need not pay.
+var estimateAfter = 10 * time.Second
+
 // progress reports a long check on stderr: "[elapsed] N executions (rate/s), runs
-// done/total; running: ...". Nothing is printed for a check that ends within the
-// first interval, nor with --quiet.
+// done/total, ~T left (estimated); running: ...". Nothing is printed for a check that
+// ends within the first interval, nor with --quiet. The time left is given once every
+// running run that has gone on for estimateAfter has an estimate of its executions
+// (model.EstimateExploration), from the rate so far; a run that stops at a violation
+// ends sooner, and an estimate already passed says nothing.
 type progress struct {
 	out      io.Writer
 	terminal bool
@@ -28,6 +36,9 @@ type progress struct {
 	execs    map[int]int64  // executions so far, per job
 	running  map[int]string // the running jobs' names
 	done     int
+	began    map[int]time.Time      // when each running job began
+	estimate map[int]func() float64 // how to estimate a job's executions
+	est      map[int]float64        // the estimates made (-1: under way)
 	stop     chan struct{}
 	stopped  sync.WaitGroup
 	drawn    bool // a terminal line is on screen
@@ -44,7 +55,8 @@ func isTerminal(w io.Writer) bool {
 
 func newProgress(stderr io.Writer, jobs int, quiet bool) *progress {
 	p := &progress{out: stderr, terminal: isTerminal(stderr), start: time.Now(), total: jobs,
-		execs: map[int]int64{}, running: map[int]string{}, stop: make(chan struct{})}
+		execs: map[int]int64{}, running: map[int]string{}, began: map[int]time.Time{},
+		estimate: map[int]func() float64{}, est: map[int]float64{}, stop: make(chan struct{})}
 	if !quiet {
 		p.stopped.Add(1)
 		go p.loop()
@@ -60,6 +72,7 @@ func (p *progress) callback(i int, variant, mutant, modelName string) func(model
 	}
 	p.mu.Lock()
 	p.running[i] = name + " under " + modelName
+	p.began[i] = time.Now()
 	p.mu.Unlock()
 	return func(s model.Stats) {
 		p.mu.Lock()
@@ -68,10 +81,53 @@ func (p *progress) callback(i int, variant, mutant, modelName string) func(model
 	}
 }
 
+// estimateWith says how to estimate job i's executions, should it run long.
+func (p *progress) estimateWith(i int, f func() float64) {
+	p.mu.Lock()
+	p.estimate[i] = f
+	p.mu.Unlock()
+}
+
+// startEstimates starts the estimates of the running jobs that have gone on for
+// estimateAfter. p.mu is held.
+func (p *progress) startEstimates() {
+	for i := range p.running {
+		f, ok := p.estimate[i]
+		if _, asked := p.est[i]; !ok || asked || time.Since(p.began[i]) < estimateAfter {
+			continue
+		}
+		p.est[i] = -1
+		go func(i int) {
+			v := f()
+			p.mu.Lock()
+			p.est[i] = v
+			p.mu.Unlock()
+		}(i)
+	}
+}
+
+// left estimates the time the running jobs still need from their estimates and the
+// rate so far, or returns false. p.mu is held.
+func (p *progress) left(rate float64) (time.Duration, bool) {
+	if rate <= 0 || len(p.running) == 0 {
+		return 0, false
+	}
+	var rest float64
+	for i := range p.running {
+		e, ok := p.est[i]
+		if !ok || e < 0 || e < float64(p.execs[i]) {
+			return 0, false
+		}
+		rest += e - float64(p.execs[i])
+	}
+	return time.Duration(rest / rate * float64(time.Second)), true
+}
+
 func (p *progress) jobDone(i int) {
 	p.mu.Lock()
 	p.done++
 	delete(p.running, i)
+	delete(p.began, i)
 	p.mu.Unlock()
 }
 
@@ -119,7 +175,12 @@ func (p *progress) line(el time.Duration) string {
 		running = append(running, name)
 	}
 	sort.Strings(running)
-	s := fmt.Sprintf("[%6.1fs] %d executions (%.0f/s), %d/%d runs done", el.Seconds(), n, float64(n)/el.Seconds(), p.done, p.total)
+	p.startEstimates()
+	rate := float64(n) / el.Seconds()
+	s := fmt.Sprintf("[%6.1fs] %d executions (%.0f/s), %d/%d runs done", el.Seconds(), n, rate, p.done, p.total)
+	if d, ok := p.left(rate); ok {
+		s += fmt.Sprintf(", ~%s left (estimated)", d.Round(time.Second))
+	}
 	if len(running) > 0 {
 		s += "; running: " + strings.Join(running, ", ")
 	}

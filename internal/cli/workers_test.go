@@ -1,14 +1,19 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/steercheck/steercheck/model"
 )
 
 // timeColumn matches the TIME column of check's table, the only thing --workers may
@@ -75,4 +80,25 @@ func rows(out string) []string {
 		}
 	}
 	return rs
+}
+
+// Progress says how long the running runs may still take once they have an estimate:
+// the executions estimated and not yet explored, at the rate so far.
+func TestProgressEstimatesTheTimeLeft(t *testing.T) {
+	defer func(d time.Duration) { estimateAfter = d }(estimateAfter)
+	estimateAfter = 0
+	p := newProgress(io.Discard, 2, true)
+	update := p.callback(0, "v3.10", "", "sc")
+	p.estimateWith(0, func() float64 { return 1000 })
+	update(model.Stats{Executions: 200})
+	first := p.line(10 * time.Second) // starts the estimate
+	assert.NotContains(t, first, "left")
+	for done := false; !done; runtime.Gosched() { // the estimate runs in its own goroutine
+		p.mu.Lock()
+		done = p.est[0] == 1000
+		p.mu.Unlock()
+	}
+	assert.Contains(t, p.line(10*time.Second), "200 executions (20/s), 0/2 runs done, ~40s left (estimated); running: v3.10 under sc")
+	update(model.Stats{Executions: 1200}) // past the estimate: nothing to say
+	assert.NotContains(t, p.line(10*time.Second), "left")
 }
