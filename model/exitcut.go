@@ -1,5 +1,7 @@
 package model
 
+import "sync/atomic"
+
 // exitcut.go: the second phase's exit and mixed modes — cutting a cycle where it
 // leaves an open pair instead of where it enters it, for every pair or for some.
 //
@@ -182,9 +184,9 @@ func newExitCut(p *Program, open []OpenPair, c *candidates, sp *speculation) (*e
 	}
 	sp.at = at
 	if len(entry) == 0 {
-		exitModeRuns++
+		atomic.AddInt64(&exitModeRuns, 1)
 	} else {
-		mixedModeRuns++
+		atomic.AddInt64(&mixedModeRuns, 1)
 	}
 	return x, entry
 }

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Test hooks: break the explorer on purpose (see selfTestMutation).
 const (
@@ -40,7 +43,7 @@ const (
 func SetExitMode(m int) { exitModeUse = m }
 
 // ExitModeRuns counts the second phases run in exit mode so far.
-func ExitModeRuns() int64 { return exitModeRuns }
+func ExitModeRuns() int64 { return atomic.LoadInt64(&exitModeRuns) }
 
 // SetPieceSizes sets how many nodes ExploreParallel's level should hold and how many
 // pieces they are grouped into (parallel.go), returning a function that restores them.
@@ -51,4 +54,4 @@ func SetPieceSizes(nodes, pieces int64) func() {
 }
 
 // MixedModeRuns counts the second phases run in mixed mode so far.
-func MixedModeRuns() int64 { return mixedModeRuns }
+func MixedModeRuns() int64 { return atomic.LoadInt64(&mixedModeRuns) }
