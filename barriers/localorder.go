@@ -17,7 +17,8 @@ import "github.com/steercheck/steercheck/model"
 //     co-before it. po-unlock-lock-po only links an unlock and a lock of the same thread
 //     (po, not rf). Restricted to Marked, as hb is.
 //   - armv8: ob ⊇ rfe. The local order is dob ∪ aob ∪ bob without the terms through
-//     coi or rfi.
+//     coi or rfi. ob holds coe too (model.CoherenceOrdered), which closes the pairs
+//     of one location that the local order leaves open (model/porfcycle.go).
 //
 // Leaving terms out only makes the order smaller, so a pair it relates is ordered in
 // every consistent graph that contains the thread's path; the explorer treats every
@@ -54,6 +55,11 @@ func (m *LKMM) LocksOrderCriticalSections() bool { return true }
 // acquire (A) and spin_unlock a release (L), so ob orders a lock's critical sections
 // (L;po;A and A;po, po;L in bob, rfe) and every event inside them.
 func (m *ARMv8) LocksOrderCriticalSections() bool { return true }
+
+// OrdersExternalCoherence implements model.CoherenceOrdered: the internal axiom makes
+// coherence per-location SC, and ob, which external requires to be acyclic, holds
+// obs = rfe ∪ fre ∪ coe besides the local order (dob ∪ aob ∪ bob).
+func (m *ARMv8) OrdersExternalCoherence() bool { return true }
 
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {

@@ -11,12 +11,13 @@ import (
 
 // The vq benchmark (vq.go): GenMC's program, explored to the end under each model.
 // Each run must visit exactly GenMC's number of executions (a benchmark that counts
-// differently fails). N=5 (2.18 million executions) and armv8 at N=4 (whose second
-// phase does not finish in minutes) run only with -vq.big:
+// differently fails). N=5 (2.18 million executions) runs only with -vq.big (armv8 at
+// N=4 needed it too while its second phase speculated the completer's atomic_dec reads,
+// about a minute; the coherence rule of model/porfcycle.go leaves it no open pair):
 //
 //	go test ./bench -run XXX -bench 'VQ/' -vq.big
 
-var vqBig = flag.Bool("vq.big", false, "BenchmarkVQ: also N=5 under every model and armv8's whole exploration at N=4")
+var vqBig = flag.Bool("vq.big", false, "BenchmarkVQ: also N=5 under every model")
 
 var vqModels = []string{"sc", "tso", "lkmm", "armv8"}
 
@@ -46,7 +47,7 @@ func BenchmarkVQ(b *testing.B) {
 	for n := 2; n <= 5; n++ {
 		for _, name := range vqModels {
 			b.Run(fmt.Sprintf("N=%d/%s", n, name), func(b *testing.B) {
-				if (n == 5 || n == 4 && name == "armv8") && !*vqBig {
+				if n == 5 && !*vqBig {
 					b.Skip("needs -vq.big")
 				}
 				benchVQ(b, n, name, model.Options{})

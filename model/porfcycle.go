@@ -27,6 +27,23 @@ import (
 // A model whose local order relates marked accesses only, but whose locks order the
 // plain accesses they guard (PlainOrderedByLocks), closes more pairs: lockguard.go.
 //
+// A model whose forbidden cycles take external coherence as well (CoherenceOrdered:
+// armv8, whose ob holds coe beside rfe) closes every pair whose read and write access
+// one location, whatever its local order says of them. Take such a segment R →po W′ of
+// a cycle, on location x, entered through W →rfe R. Per-location coherence puts W
+// before W′ in co (W′ →co W would make W′ →co W →rf R →po W′ a coherence cycle), and W
+// is another thread's, so W →coe W′: the edge W →rfe R and the segment are replaced by
+// that one coe edge. Replace every such segment of a cycle (a run of them becomes a run
+// of coe edges on x); if each of the others is in L⁺, or closed by a lock
+// (lockguard.go: the rf edges on x are then not lock-replaced, or the segment would
+// already be closed by the entry lock's acquire, so W and W′ are the edges' own ends),
+// what is left is a cycle of the model's forbidden relation. So a consistent cycle
+// still passes through a pair that is open by the rest of the analysis and whose read
+// and write, in the path at hand, access different locations; the pairs of one
+// instruction pair are open when some path has them on two locations. In vq
+// (bench/vq.go), the completer's relaxed atomic_dec(&reqs) pairs were armv8's only
+// open pairs, and the second phase built 19,608·k graphs that resolved to nothing.
+//
 // Thread paths are every sequence of events a thread produces when each read returns
 // any value its location may hold, a superset of the paths in consistent graphs, so the
 // argument covers every graph the phase would visit. The analysis looks at one path per
@@ -42,6 +59,17 @@ type LocalOrder interface {
 	// annotations and fences only, and every consistent graph must have an acyclic
 	// union of it with rfe (restricted to the events it relates).
 	UnorderedReadWrites(g *ExecutionGraph, t int) [][2]int32
+}
+
+// CoherenceOrdered is implemented by a LocalOrder for a model in which coherence is
+// per-location sequentially consistent (po-loc ∪ co ∪ rf ∪ fr acyclic) and the relation
+// whose acyclicity forbids the cycles of the local order and rfe holds coe too: every
+// consistent graph has an acyclic L⁺ ∪ rfe ∪ coe (on the events L relates). Then a
+// read and a later write of the same location are never an open pair (see the file
+// comment).
+type CoherenceOrdered interface {
+	LocalOrder
+	OrdersExternalCoherence() bool
 }
 
 // OpenPair is a read and a later write of one thread that a model's local order may
@@ -122,6 +150,10 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 	if lk, ok := lo.(LockOrdered); ok {
 		lockOrdered = lk.LocksOrderCriticalSections()
 	}
+	coOrdered := false
+	if co, ok := lo.(CoherenceOrdered); ok {
+		coOrdered = co.OrdersExternalCoherence()
+	}
 	acc := summarizeAccesses(p, c.traces, lockOrdered, plainOrdered)
 	g := NewGraph(p)
 	c.open = make([][]bool, len(c.traces))
@@ -143,6 +175,9 @@ func (c *candidates) openTraces(lo LocalOrder, seen map[OpenPair]bool) bool {
 			g.Threads[t].Events = evs
 			for _, pr := range lo.UnorderedReadWrites(g, t) {
 				r, w := &evs[pr[0]], &evs[pr[1]]
+				if coOrdered && r.Loc == w.Loc {
+					continue // closed by coherence (see the file comment)
+				}
 				if acc.open(t, r, w) {
 					c.open[t][i] = true
 					any = true
