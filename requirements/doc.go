@@ -6,8 +6,8 @@
 // annotation alone (package ablation) and checks the result under sc, tso, lkmm,
 // lkmm-alpha and armv8: required (a property breaks; the witness is minimized,
 // saved and replayed), not required (the exploration completed and every property
-// held) or undecided. Under the weak models named in Budget.CycleModels (armv8 by
-// default) the explorations are complete, cycles included; under the others they
+// held) or undecided. Under the weak models named in Budget.CycleModels (lkmm,
+// lkmm-alpha and armv8 by default) the explorations are complete, cycles included; under the others they
 // enumerate the executions without po∪rf cycles (model.Options.AcyclicOnly) and are
 // complete only when the model's local order proves no cycle consistent; otherwise an
 // entry without a violation stays undecided, never "not required".

@@ -48,7 +48,7 @@ func Generate(variants []string, b Budget, root, fingerprint string, progress fu
 
 - **required**: a property breaks without it; the link is the minimized witness trace (replayable with ` + "`steercheck replay`" + `) and its CPU-column rendering.
 - **not required**: the exploration completed and every property held; the cell gives the number of executions.
-- **unknown**: no violation, but the exploration is not complete: a step budget ran out, or ("acyclic ok", under lkmm and lkmm-alpha) every execution without a po∪rf cycle was explored and none broke a property, but executions with a cycle (load buffering) were not enumerated. Under lkmm and lkmm-alpha an entry still says "not required" when the model's local order proves no execution with a cycle consistent. Under armv8, executions with a cycle are enumerated too (the explorer's second phase, speculated reads).
+- **unknown**: no violation, but the exploration is not complete: a step budget ran out, or ("acyclic ok", under a weak model explored without po∪rf cycles, which the default budget no longer has) every execution without a cycle was explored and none broke a property, but executions with a cycle (load buffering) were not enumerated. Under lkmm, lkmm-alpha and armv8 executions with a cycle are enumerated too (the explorer's second phase, speculated reads).
 - **— (baseline violated)**: the variant as written already breaks a property under that model; see its repairs.
 
 Weakening: a fence is removed; a lock and its unlock are removed together; a fully ordered, acquire or release atomic becomes relaxed; smp_load_acquire/smp_store_release become READ_ONCE/WRITE_ONCE; a ONCE access becomes plain.
