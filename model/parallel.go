@@ -396,7 +396,8 @@ func (c *pieceRuns) progress(i int) func(Stats) {
 func chooseFineLevel(p *Program, m Consistency, opts Options, spec *speculation, want int64) (int, int64) {
 	limit := pieceProbeCap * want
 	best, bestNodes := 1, int64(0)
-	lo, hi := 0, 0 // lo: a level with fewer than want nodes; hi: one with enough, or too many
+	found, foundNodes := 0, int64(0) // the shallowest level known to have enough nodes
+	lo, hi := 0, 0                   // lo: a level with fewer than want nodes; hi: one with enough, or too many
 	for level := 4; level <= maxShardLevel; level *= 2 {
 		nodes, full := probeLevel(p, m, opts, spec, level, limit)
 		if full && nodes > bestNodes {
@@ -404,16 +405,15 @@ func chooseFineLevel(p *Program, m Consistency, opts Options, spec *speculation,
 		}
 		if !full || nodes >= want {
 			hi = level
+			if full {
+				found, foundNodes = level, nodes
+			}
 			break
 		}
 		lo = level
 	}
 	if hi == 0 {
 		return best, bestNodes
-	}
-	found, foundNodes := 0, int64(0)
-	if n, full := probeLevel(p, m, opts, spec, hi, limit); full {
-		found, foundNodes = hi, n
 	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
@@ -437,7 +437,8 @@ func chooseFineLevel(p *Program, m Consistency, opts Options, spec *speculation,
 }
 
 // probeLevel counts the nodes at level of p's exploration under m, walking only the
-// tree above it; it gives up (full false) past limit nodes or when canceled.
+// tree above it; it gives up (full false) past limit nodes (0: no limit) or when
+// canceled.
 func probeLevel(p *Program, m Consistency, opts Options, spec *speculation, level int, limit int64) (int64, bool) {
 	po := opts
 	po.Progress, po.MaxExecutions, po.Timeout, po.Shard = nil, 0, 0, Shard{}

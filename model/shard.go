@@ -93,34 +93,23 @@ func (x *explorer) ownsShallow() bool {
 }
 
 // chooseShardLevel probes the exploration of p under m (see the file comment) and
-// returns the level whose nodes are dealt out to the shards.
+// returns the level whose nodes are dealt out to the shards: the first of the levels
+// 4, 8, 16, ... with at least shardNodesPerShard nodes per shard, or the one with the
+// most.
 func chooseShardLevel(p *Program, m Consistency, opts Options, spec *speculation) int {
-	level, _ := chooseLevel(p, m, opts, spec, int64(shardNodesPerShard*opts.Shard.Count))
-	return level
-}
-
-// chooseLevel probes the exploration of p under m: it returns the first of the levels
-// 4, 8, 16, ... with at least want nodes, or the one with the most, and its number of
-// nodes.
-func chooseLevel(p *Program, m Consistency, opts Options, spec *speculation, want int64) (int, int64) {
+	want := int64(shardNodesPerShard * opts.Shard.Count)
 	best, bestNodes := 1, int64(-1)
 	for level := 4; level <= maxShardLevel; level *= 2 {
-		po := opts
-		po.Progress, po.MaxExecutions, po.Timeout, po.MaxSteps, po.Shard = nil, 0, 0, 0, Shard{}
-		x := newExplorer(p, m, po, func(*ExecutionGraph) bool { return true }, spec)
-		x.level, x.probing = level, true
-		g := NewGraph(p)
-		x.pool = append(x.pool, g)
-		x.explore(g, 0)
-		if x.stopped {
+		nodes, full := probeLevel(p, m, opts, spec, level, 0)
+		if !full {
 			break // canceled
 		}
-		if x.shardNodes > bestNodes {
-			best, bestNodes = level, x.shardNodes
+		if nodes > bestNodes {
+			best, bestNodes = level, nodes
 		}
-		if x.shardNodes >= want {
-			return level, x.shardNodes
+		if nodes >= want {
+			return level
 		}
 	}
-	return best, bestNodes
+	return best
 }
