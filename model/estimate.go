@@ -32,7 +32,7 @@ type Estimate struct {
 	Paths         int     // random paths sampled (from the level's nodes: see the file comment)
 	Executions    float64 // mean of the paths' estimates of the complete executions
 	ExecutionsErr float64 // standard error of that mean
-	Nodes         float64 // mean estimate of the exploration tree's nodes
+	Nodes         float64 // estimate of the exploration tree's nodes (the top counted, the strata sampled)
 	// Seconds estimates the exploration's time from the time the sampling took per
 	// node expanded (each node costs about what it costs the explorer: its children's
 	// checks), plus the second phase's analysis: the right order of magnitude, no more.
@@ -52,7 +52,6 @@ type sampler struct {
 	weight     float64 // product of the branching factors so far
 	executions float64 // this path's estimate of the executions
 	nodes      float64 // this path's estimate of the nodes
-	expanded   int64   // nodes expanded (counted twice: counting and selecting)
 }
 
 // EstimateExploration samples paths random paths of Explore's tree for p under m with
@@ -60,7 +59,7 @@ type sampler struct {
 func EstimateExploration(p *Program, m Consistency, opts Options, paths int, seed int64) Estimate {
 	start := time.Now()
 	rng := rand.New(rand.NewSource(seed))
-	est := Estimate{Paths: paths}
+	var est Estimate
 	var st strata
 	var expanded int64
 	sample := func(spec *speculation) {
@@ -73,9 +72,10 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 		x.level, x.strata, x.rng, x.perStratum = level, &st, rng, per
 		g := NewGraph(p)
 		x.pool = append(x.pool, g)
+		sampled := st.sampledSteps
 		x.explore(g, 0)
 		st.exact += float64(x.stats.Executions)
-		st.nodes += float64(x.steps)
+		st.nodes += float64(x.steps - (st.sampledSteps - sampled)) // the top, walked exactly
 		expanded += x.steps
 	}
 	sample(nil)
@@ -108,15 +108,17 @@ const strataPerPath = 4
 type strata struct {
 	exact          float64 // complete executions above the level, counted
 	mean, variance float64 // sums of the nodes' mean estimates and of their variances
-	nodes          float64
+	nodes          float64 // nodes above the level, counted, plus the strata's mean estimates
 	paths          int
+	sampledSteps   int64 // explorer steps spent on the paths (the rest walked the top)
 }
 
 // sampleStratum samples x.perStratum random paths from the node g is at (one of the
 // level's) and adds their mean to the strata.
 func (x *explorer) sampleStratum(g *ExecutionGraph, depth int) {
-	var sum, sumSq float64
+	var sum, sumSq, nodes float64
 	n := x.perStratum
+	before := x.steps
 	for i := 0; i < n; i++ {
 		s := &sampler{rng: x.rng, weight: 1}
 		x.sample = s
@@ -124,10 +126,12 @@ func (x *explorer) sampleStratum(g *ExecutionGraph, depth int) {
 		x.sample = nil
 		sum += s.executions
 		sumSq += s.executions * s.executions
-		x.strata.nodes += s.nodes
+		nodes += s.nodes
 	}
+	x.strata.sampledSteps += x.steps - before
 	fn := float64(n)
 	x.strata.mean += sum / fn
+	x.strata.nodes += nodes / fn
 	if n > 1 {
 		x.strata.variance += math.Max((sumSq-sum*sum/fn)/(fn-1), 0) / fn
 	}
@@ -152,7 +156,6 @@ func (x *explorer) sampleNode(g *ExecutionGraph, depth int) {
 		s.selecting = false
 	}
 	s.nodes += s.weight
-	s.expanded++
 	s.counting, s.count = true, 0
 	leafBefore := s.executions
 	x.exploreNode(g, depth) // a complete graph adds its weight in finish
@@ -163,7 +166,6 @@ func (x *explorer) sampleNode(g *ExecutionGraph, depth int) {
 	}
 	s.weight *= float64(s.count)
 	s.selecting, s.target, s.idx = true, s.rng.Intn(s.count), 0
-	s.expanded++
 	x.exploreNode(g, depth)
 	s.done = true
 }
