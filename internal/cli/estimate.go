@@ -20,15 +20,7 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	errs := make([]error, len(jobs))
 	var mu sync.Mutex
 	runJobs(e.ctx, jobs, workers, func(i int, j *job) {
-		sc, err := steering.Build(j.variant, j.mutant, cfg)
-		var m model.Consistency
-		if err == nil {
-			m, err = barriers.New(j.model)
-		}
-		var est model.Estimate
-		if err == nil {
-			est = model.EstimateExploration(sc.Program, m, model.Options{Context: e.ctx}, paths, seed)
-		}
+		est, err := estimateJob(e.ctx, j, cfg, paths, seed)
 		mu.Lock()
 		ests[i], errs[i] = est, err
 		mu.Unlock()
@@ -86,20 +78,28 @@ func roundSeconds(s float64) string {
 	return d.Round(time.Millisecond).String()
 }
 
-// estimateRun estimates job j's executions for check's progress (1000 paths, seed 1;
-// a shard's share of them), or returns -1.
-func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard) float64 {
+// estimateJob builds job j's run and estimates it (model.EstimateExploration).
+func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64) (model.Estimate, error) {
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
 	if err != nil {
-		return -1
+		return model.Estimate{}, err
 	}
 	m, err := barriers.New(j.model)
 	if err != nil {
+		return model.Estimate{}, err
+	}
+	return model.EstimateExploration(sc.Program, m, model.Options{Context: ctx}, paths, seed), nil
+}
+
+// estimateRun estimates job j's executions for check's progress (1000 paths, seed 1;
+// a shard's share of them), or returns -1.
+func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard) float64 {
+	est, err := estimateJob(ctx, j, cfg, 1000, 1)
+	if err != nil {
 		return -1
 	}
-	est := model.EstimateExploration(sc.Program, m, model.Options{Context: ctx}, 1000, 1).Executions
 	if shard.Count > 1 {
-		est /= float64(shard.Count)
+		return est.Executions / float64(shard.Count)
 	}
-	return est
+	return est.Executions
 }
