@@ -178,7 +178,7 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	}
 	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
 		o := f.budget.options(e.ctx, j.model)
-		o.Shard, o.Workers = shard, workers
+		o.Shard, o.Workers, o.TrialSteps = shard, workers, trialSteps
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
 		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard) })
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
@@ -248,6 +248,10 @@ func resolveVariant(fs *flagSet, variant, mutant string) (string, error) {
 	}
 	return "", fmt.Errorf("--mutant %s applies to several hotplug variants (%s): choose one with --variant", mutant, strings.Join(hot, ", "))
 }
+
+// trialSteps is model.Options.TrialSteps for check's runs: 0, the default trial; tests
+// set -1 so that --workers splits even the small runs they can afford.
+var trialSteps int64
 
 // defaultWorkers is --workers' default: the CPUs Go may use, shared among the runs
 // that run at once (jobs of them, at most runs); one for a shard, which splits the run

@@ -25,8 +25,11 @@ var spaces = regexp.MustCompile(` +`)
 
 // --workers changes no row, no count and no trace: v3.10's mutants at 2 CPUs (two
 // violated, one equivalent), with 1 and 3 workers, under sc and lkmm, with and
-// without a step budget that cuts the runs.
+// without a step budget that cuts the runs. Without the sequential trial, so that
+// these small runs are split.
 func TestWorkersChangeNoVerdict(t *testing.T) {
+	defer func(s int64) { trialSteps = s }(trialSteps)
+	trialSteps = -1
 	dir := filepath.Join(t.TempDir(), "traces")
 	for _, budget := range []string{"0", "400"} {
 		var first, firstTrace string
