@@ -119,6 +119,9 @@ type LKMM struct {
 	alpha bool // lkmm-alpha: see lkmm_alpha.go
 	x     execution
 	stack []int // rcuReadSections scratch
+	// raceMemo keeps, per node, the sets racesOf follows from it (rw-xbstar, wr-vis,
+	// ww-vis), so that a node in several racing pairs has each followed once.
+	raceMemo [3][]set
 	// The incremental check (lkmm_incremental.go).
 	inc    [mirrorPoolSize]lkmmInc
 	pool   mirrorPool
@@ -165,6 +168,7 @@ type lkmmRels struct {
 	addr, rfi, rfe, overwrite           *rel
 	strongFence, nonrwFence, fence, rmb *rel
 	cumulFence, rmwSeq, prop, hb, pb    *rel
+	cumulStar                           *rel // cumul-fence*
 }
 
 // Violation implements Checker: the name of the first axiom g breaks, or "".
@@ -305,7 +309,8 @@ func (m *LKMM) happensBefore(s *lkmmSets, r *lkmmRels) bool {
 	r.rmwSeq = a.star(a.seq(x.rf, x.rmw))
 	r.cumulFence = a.seq(a.restrict(s.Marked, a.union(aCumul, wmb, poUnlockLockPo), s.Marked), r.rmwSeq)
 	overwriteExt := a.minus(r.overwrite, x.intr)
-	r.prop = a.restrict(s.Marked, a.seq(a.opt(overwriteExt), a.star(r.cumulFence),
+	r.cumulStar = a.star(r.cumulFence)
+	r.prop = a.restrict(s.Marked, a.seq(a.opt(overwriteExt), r.cumulStar,
 		a.id(s.Marked), a.opt(r.rfe)), s.Marked)
 
 	// Happens-before.

@@ -1,6 +1,7 @@
 package barriers
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,61 @@ func TestDataRacesNameThePair(t *testing.T) {
 		return true
 	})
 	assert.Equal(t, 1, n)
+}
+
+// OrderAndRaces, which builds happens-before once for both, gives what Order and
+// DataRaces give one after the other on fresh instances: the same verdict, the same
+// order bit for bit, and the same races in the same order; and those races are the
+// .cat's, built whole (racesByTheCat).
+func TestOrderAndRacesIsOrderThenDataRaces(t *testing.T) {
+	programs := tablePrograms()
+	n := 120
+	if testing.Short() {
+		n = 40 // fewer seeds let a memo that mixes up nodes pass
+	}
+	for seed := int64(1); seed <= int64(n); seed++ {
+		programs = append(programs, plainRaceProgram(seed))
+	}
+	for _, name := range []string{"lkmm", "lkmm-alpha"} {
+		both, err := New(name)
+		require.NoError(t, err)
+		graphs, racy := 0, 0
+		for _, p := range programs {
+			if Supports(both, p) != nil {
+				continue
+			}
+			model.ExploreCandidates(p, anyGraph{}, model.Options{MaxExecutions: 300}, func(g *model.ExecutionGraph) bool {
+				var o1, o2 GlobalOrder
+				ok1, rs1 := both.(*LKMM).OrderAndRaces(g, &o1)
+				o, _ := New(name)
+				r, _ := New(name)
+				order, races := o.(*LKMM), r.(*LKMM)
+				ok2 := order.Order(g, &o2)
+				rs2 := races.DataRaces(g)
+				graphs++
+				if len(rs2) > 0 {
+					racy++
+				}
+				at := fmt.Sprintf("%s %s\n%s\nreproduce: go test ./barriers -run TestOrderAndRacesIsOrderThenDataRaces", name, p.Name, g)
+				if !assert.Equal(t, ok2, ok1, at) || !assert.Equal(t, rs2, rs1, at) {
+					return false
+				}
+				ref, _ := New(name)
+				got := map[Race]bool{}
+				for _, r := range rs1 {
+					got[r] = true
+				}
+				if !assert.Equal(t, racesByTheCat(ref.(*LKMM), g), got, "the .cat's races\n"+at) {
+					return false
+				}
+				if ok1 {
+					return assert.Equal(t, o2.Name, o1.Name, at) && assert.Equal(t, o2.Rows[:o2.N*o2.Words], o1.Rows[:o1.N*o1.Words], at)
+				}
+				return true
+			})
+		}
+		// Racy graphs must occur, or the comparison of the races shows little.
+		assert.Greater(t, racy, 50, "%s: racy graphs", name)
+		t.Logf("%s: %d graphs, %d with a race", name, graphs, racy)
+	}
 }

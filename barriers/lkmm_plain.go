@@ -59,7 +59,7 @@ func (m *LKMM) plainOrders(s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) *plainOr
 	}
 	p.xbstar = a.star(xb)
 	p.xbInt = a.inter(p.xbstar, x.intr)
-	p.cumulStar = a.star(r.cumulFence)
+	p.cumulStar = r.cumulStar
 	notNoreturn := a.complement(s.Noreturn)
 	R4rmb := a.setMinus(s.R, s.Noreturn)
 	rmbFence := x.fencerel(x.fences(model.FenceRmb))

@@ -17,6 +17,21 @@ import (
 func plainCoherenceByTheCat(m *LKMM, s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) bool {
 	x := &m.x
 	a := &x.a
+	c := plainRelsByTheCat(m, s, r, rb, rcuFence)
+	wrIncoh := a.inter(a.inter(c.preRace, x.rf), a.inv(c.rwXbstar))
+	rwIncoh := a.inter(a.inter(c.preRace, x.fr), a.inv(c.wrVis))
+	wwIncoh := a.inter(a.inter(c.preRace, x.co), a.inv(c.wwVis))
+	return wrIncoh.empty() && rwIncoh.empty() && wwIncoh.empty()
+}
+
+// catPlainRels are the relations of the .cat's "Plain accesses" section, built whole.
+type catPlainRels struct {
+	preRace, wwVis, wrVis, rwXbstar *rel
+}
+
+func plainRelsByTheCat(m *LKMM, s *lkmmSets, r *lkmmRels, rb, rcuFence *rel) catPlainRels {
+	x := &m.x
+	a := &x.a
 	fence, strongFence := r.fence, r.strongFence
 	xb := a.union(r.hb, r.pb)
 	if rcuFence != nil {
@@ -34,15 +49,44 @@ func plainCoherenceByTheCat(m *LKMM, s *lkmmSets, r *lkmmRels, rb, rcuFence *rel
 	rPre := a.seq(marked, a.opt(a.union(r.addr, r.nonrwFence, a.restrict(R4rmb, rmbFence, notNoreturn))))
 	wPost := a.seq(a.opt(fence), marked, r.rmwSeq)
 	rPost := a.seq(a.opt(a.union(r.nonrwFence, a.restrict(notNoreturn, rmbFence, R4rmb))), marked)
-	wwVis := a.union(fence, a.seq(strongFence, xbstar, wPre), a.seq(wPost, vis, wPre))
-	wrVis := a.union(fence, a.seq(strongFence, xbstar, rPre), a.seq(wPost, vis, rPre))
-	rwXbstar := a.union(fence, a.seq(rPost, xbstar, wPre))
+	var c catPlainRels
+	c.wwVis = a.union(fence, a.seq(strongFence, xbstar, wPre), a.seq(wPost, vis, wPre))
+	c.wrVis = a.union(fence, a.seq(strongFence, xbstar, rPre), a.seq(wPost, vis, rPre))
+	c.rwXbstar = a.union(fence, a.seq(rPost, xbstar, wPre))
 	ext := a.minus(a.cross(s.M, s.M), x.intr)
-	preRace := a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
-	wrIncoh := a.inter(a.inter(preRace, x.rf), a.inv(rwXbstar))
-	rwIncoh := a.inter(a.inter(preRace, x.fr), a.inv(wrVis))
-	wwIncoh := a.inter(a.inter(preRace, x.co), a.inv(wwVis))
-	return wrIncoh.empty() && rwIncoh.empty() && wwIncoh.empty()
+	c.preRace = a.inter(ext, a.union(a.cross(s.Plain, s.M), a.cross(a.setMinus(s.M, s.IW), s.Plain)))
+	return c
+}
+
+// racesByTheCat is the .cat's ww-race, wr-race and rw-race of g, built whole: the
+// reference for DataRaces, which follows each pre-race pair alone.
+func racesByTheCat(m *LKMM, g *model.ExecutionGraph) map[Race]bool {
+	x := &m.x
+	x.build(g, cDeps)
+	a := &x.a
+	s := m.sets()
+	var r lkmmRels
+	m.happensBefore(&s, &r)
+	r.pb = a.restrict(nil, a.seq(r.prop, r.strongFence, a.star(r.hb)), s.Marked)
+	rb, rcuFence := m.rcu(&s, &r)
+	c := plainRelsByTheCat(m, &s, &r, rb, rcuFence)
+	markedW := a.cross(s.Marked, s.W)
+	wMarked := a.cross(s.W, s.Marked)
+	wwNonrace := a.inter(a.inter(c.wwVis, a.union(markedW, c.rwXbstar)), a.union(wMarked, c.wrVis))
+	out := map[Race]bool{}
+	add := func(kind string, rr *rel) {
+		for u := 0; u < x.n; u++ {
+			for v := 0; v < x.n; v++ {
+				if rr.has(u, v) {
+					out[Race{Kind: kind, First: x.ref(u), Second: x.ref(v)}] = true
+				}
+			}
+		}
+	}
+	add("ww", a.minus(a.inter(c.preRace, x.co), wwNonrace))
+	add("wr", a.minus(a.minus(a.inter(c.preRace, a.seq(a.opt(x.co), x.rf)), c.wrVis), a.inv(c.rwXbstar)))
+	add("rw", a.minus(a.inter(c.preRace, x.fr), c.rwXbstar))
+	return out
 }
 
 // plainRaceProgram builds a random program of plain, ONCE, acquire/release, RMW and

@@ -119,18 +119,18 @@ func (m *ARMv8) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
 // needs a grace period (synchronize_rcu), which the steering variants do not use.
 // Both relations are restricted to Marked accesses: plain accesses are in no order.
 func (m *LKMM) Order(g *model.ExecutionGraph, o *GlobalOrder) bool {
+	_, r, hbAcyclic := m.analyze(g)
+	return hbAcyclic && m.fillOrder(&r, o)
+}
+
+// fillOrder fills o with hb ∪ pb, or hb alone when their union has a cycle, of the
+// graph analyze built.
+func (m *LKMM) fillOrder(r *lkmmRels, o *GlobalOrder) bool {
 	x := &m.x
-	x.build(g, cDeps)
 	a := &x.a
-	s := m.sets()
-	var r lkmmRels
-	if !m.happensBefore(&s, &r) {
-		return false
-	}
-	pb := a.restrict(nil, a.seq(r.prop, r.strongFence, a.star(r.hb)), s.Marked)
 	name := m.Name()
-	if a.acyclic(a.union(r.hb, pb)) {
-		return x.fillOrder(name+" hb∪pb", a.union(r.hb, pb), o)
+	if a.acyclic(a.union(r.hb, r.pb)) {
+		return x.fillOrder(name+" hb∪pb", a.union(r.hb, r.pb), o)
 	}
 	return x.fillOrder(name+" hb", r.hb, o)
 }

@@ -76,6 +76,9 @@ func NewCheckerFor(sc *steering.Scenario, m model.Consistency, only []string) *C
 		if o, ok := fresh.(barriers.Ordered); ok {
 			c.o.model = o
 		}
+		if both, ok := fresh.(orderRaceFinder); ok && c.races != nil {
+			c.o.racer = both
+		}
 	}
 	return c
 }
@@ -91,6 +94,7 @@ func (c *Checker) Executions() int64 { return c.n }
 func (c *Checker) Check(g *model.ExecutionGraph) []Violation {
 	c.n++
 	c.f.extract(c.sc, g)
+	c.o.racesOf = nil
 	if c.enabled[1] || c.enabled[2] {
 		c.o.build(g)
 	}

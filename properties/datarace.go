@@ -21,13 +21,25 @@ type raceFinder interface {
 	DataRaces(g *model.ExecutionGraph) []barriers.Race
 }
 
+// orderRaceFinder is a model that gives its global order and its data races of one
+// graph in one call (barriers.LKMM.OrderAndRaces), building their shared relations
+// once.
+type orderRaceFinder interface {
+	OrderAndRaces(g *model.ExecutionGraph, o *barriers.GlobalOrder) (bool, []barriers.Race)
+}
+
 // dataRaceFree checks P11 on one graph: the first race, naming both accesses, their
 // threads, and the instructions that made them.
 func (c *Checker) dataRaceFree(g *model.ExecutionGraph) (string, []model.EventRef) {
 	if c.races == nil {
 		return "", nil
 	}
-	rs := c.races.DataRaces(g)
+	var rs []barriers.Race
+	if c.o.racesOf == g {
+		rs, c.o.racesOf = c.o.races, nil // found with the order of this Check (order.buildModel)
+	} else {
+		rs = c.races.DataRaces(g)
+	}
 	if c.RaceSite != "" {
 		kept := rs[:0]
 		for _, r := range rs {

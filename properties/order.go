@@ -41,9 +41,15 @@ type order struct {
 	// above is that order), the model's order is used instead of the fallbacks.
 	model barriers.Ordered
 	glob  barriers.GlobalOrder
-	mem   []bool   // by dense id: a memory access (the model's order relates only these)
-	post  []uint64 // n rows: the events the model's order puts at or after each event
-	acc   []uint64 // buildModel scratch
+	// racer, when set, is model judging P11 too: buildModel asks it for the order and
+	// the data races at once (they share happens-before), and keeps the races for
+	// dataRaceFree in races, with racesOf naming the graph they are of.
+	racer   orderRaceFinder
+	races   []barriers.Race
+	racesOf *model.ExecutionGraph
+	mem     []bool   // by dense id: a memory access (the model's order relates only these)
+	post    []uint64 // n rows: the events the model's order puts at or after each event
+	acc     []uint64 // buildModel scratch
 }
 
 func (o *order) id(r model.EventRef) int32 { return o.off[r.Thread] + r.Index }
@@ -240,7 +246,14 @@ func (o *order) canOrder(x1, y1, x2, y2 model.EventRef) bool {
 // no chain of the model's order, entered after one marker and left before another,
 // contradicts the edges.
 func (o *order) buildModel(g *model.ExecutionGraph) bool {
-	if !o.model.Order(g, &o.glob) {
+	var ok bool
+	if o.racer != nil {
+		ok, o.races = o.racer.OrderAndRaces(g, &o.glob)
+		o.racesOf = g
+	} else {
+		ok = o.model.Order(g, &o.glob)
+	}
+	if !ok {
 		return false
 	}
 	o.rel = RelModel
