@@ -99,12 +99,21 @@ func (m *LKMM) ConsistentWith(g *model.ExecutionGraph, added model.EventRef) boo
 		return m.Violation(g) == ""
 	}
 	j := mi.node(added)
-	if mi.uniprocAt(j) && !mi.reachesBack(j, mi.hbRels, nil) && !mi.reachesBack(j, mi.pbRels, nil) &&
-		mi.plainCoherentAt(j) {
+	if mi.consistentAt(j) {
+		// The graph without the event added was consistent (the explorer's
+		// promise), and no cycle goes through it: all of the mirror is.
+		mi.sound = mi.n
 		return true
 	}
 	mi.truncate(j)
 	return false
+}
+
+// consistentAt reports whether no axiom that the mirror checks (coherence, happens-
+// before, propagation, plain-coherence) is broken by a cycle or pair through node j.
+func (m *lkmmInc) consistentAt(j int) bool {
+	return m.uniprocAt(j) && !m.reachesBack(j, m.hbRels, nil) && !m.reachesBack(j, m.pbRels, nil) &&
+		m.plainCoherentAt(j)
 }
 
 // mirrorOf returns a mirror holding g, or nil when g has a po ∪ rf cycle or its
@@ -134,13 +143,34 @@ func (m *LKMM) usesRCU(g *model.ExecutionGraph) bool {
 }
 
 // consistent checks every axiom but rcu on the whole of g, which the mirror holds:
-// value-cycle holds as g has no po ∪ rf cycle (data edges follow po).
+// value-cycle holds as g has no po ∪ rf cycle (data edges follow po). The first
+// m.sound nodes are a consistent graph, so a cycle or an incoherent pair must go
+// through a node after them: each of those is checked as the incremental check does
+// (consistentAt), with every node present, which finds every cycle through it; all
+// racing pairs are checked at once when one of them leads on (plainCoherentAt).
 func (m *lkmmInc) consistent(g *model.ExecutionGraph) bool {
 	if !atomicEverywhere(g) || !lockAxioms(g) {
 		return false
 	}
-	return m.acyclic(m.uniproc, nil) && m.acyclic(m.hbRels, nil) && m.acyclic(m.pbRels, nil) &&
-		(m.plain.empty() || m.allPairsCoherent())
+	all := false
+	for j := m.sound; j < m.n; j++ {
+		if !m.uniprocAt(j) || m.reachesBack(j, m.hbRels, nil) || m.reachesBack(j, m.pbRels, nil) {
+			return false
+		}
+		all = all || m.leadsOn(j)
+	}
+	if !m.plain.empty() {
+		if all && !m.allPairsCoherent() {
+			return false
+		}
+		for j := m.sound; j < m.n && !all; j++ {
+			if !m.pairsCoherentAt(j) {
+				return false
+			}
+		}
+	}
+	m.sound = m.n
+	return true
 }
 
 // hasRCU reports whether p uses an RCU or SRCU primitive: rcu_read_lock,

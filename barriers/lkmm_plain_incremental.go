@@ -15,13 +15,25 @@ func (m *lkmmInc) plainCoherentAt(j int) bool {
 	if m.plain.empty() {
 		return true
 	}
-	all := false
-	for k := 0; k < m.w; k++ {
-		all = all || m.hb.b[j*m.w+k]|m.ps.b[j*m.w+k] != 0
-	}
-	if all {
+	if m.leadsOn(j) {
 		return m.allPairsCoherent()
 	}
+	return m.pairsCoherentAt(j)
+}
+
+// leadsOn reports whether node j has an hb or pb successor, through which a racing
+// pair of other nodes may have become incoherent.
+func (m *lkmmInc) leadsOn(j int) bool {
+	for k := 0; k < m.w; k++ {
+		if m.hb.b[j*m.w+k]|m.ps.b[j*m.w+k] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// pairsCoherentAt checks the racing pairs with node j at one end.
+func (m *lkmmInc) pairsCoherentAt(j int) bool {
 	if m.class[j]&cRead != 0 {
 		if w := int(m.rfOf[j]); w >= 0 && m.racing(w, j) && m.rwIncoherent(w, j) {
 			return false

@@ -57,7 +57,13 @@ type mirror struct {
 	prog *model.Program
 	n    int // nodes in use
 	nIW  int // initial writes: nodes 0..nIW-1, node l for location l
-	c, w int // capacity in nodes, words per row
+	// sound is how many of the first nodes are known to form a consistent graph under
+	// the mirror's model (a model that keeps it: lkmmInc), so that a whole check need
+	// only look for the cycles through the nodes after them. Every node set is closed
+	// under po and rf, so the first sound nodes are a graph of their own, and adding a
+	// node changes no edge between earlier ones (lkmm_incremental.go).
+	sound int
+	c, w  int // capacity in nodes, words per row
 
 	rels []*grel // every relation of the mirror and of its model, grown and cut together
 	sets []*set  // every node set, likewise
@@ -143,6 +149,7 @@ func (m *mirror) reset(p *model.Program) {
 		m.writes.add(j)
 		m.mem.add(j)
 	}
+	m.sound = m.n
 }
 
 func resizeNodes(s [][]int32, n int) [][]int32 {
@@ -411,6 +418,7 @@ func (m *mirror) truncate(k int) {
 	if k >= m.n {
 		return
 	}
+	m.sound = min(m.sound, k)
 	for v := m.n - 1; v >= k; v-- {
 		r := m.ref[v]
 		m.nodes[r.Thread] = m.nodes[r.Thread][:r.Index]

@@ -19,7 +19,7 @@ func (m *mirror) copyFrom(o *mirror) {
 	} else if o.c < m.c {
 		o.ensure(m.c)
 	}
-	m.prog, m.n, m.nIW = o.prog, o.n, o.nIW
+	m.prog, m.n, m.nIW, m.sound = o.prog, o.n, o.nIW, o.sound
 	n, w := o.n, o.w
 	for i, r := range o.rels {
 		d := m.rels[i]

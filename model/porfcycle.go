@@ -102,7 +102,7 @@ func openPairs(p *Program, m LocalOrder, opts Options) ([]OpenPair, *candidates,
 		for t := range p.Threads {
 			var st ThreadState
 			st.reset(p.Threads[t])
-			c.enumShapes(t, &st, nil, c.flows[t].shape)
+			c.enumShapes(t, &st, make([]Event, 0, 256), c.flows[t].shape) // one array for every path (enumShapes)
 		}
 		if !c.stopped {
 			c.openTraces(m, seen)

@@ -255,7 +255,9 @@ func (c *candidates) enumShapes(t int, st *ThreadState, evs []Event, keep []bool
 					continue
 				}
 				keys = append(keys, k)
-				c.enumShapes(t, &st2, append(evs[:len(evs):len(evs)], e), keep)
+				// The siblings share evs's array beyond len(evs): each overwrites what
+				// the one before wrote there, which addTrace has copied by then.
+				c.enumShapes(t, &st2, append(evs, e), keep)
 			}
 			return
 		}
