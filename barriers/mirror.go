@@ -296,21 +296,36 @@ func (m *mirror) sync(g *model.ExecutionGraph) bool {
 // nodes after those g still has (a revisit keeps some; backtracking keeps none). k is
 // -1 when g is of another program.
 func (m *mirror) match(g *model.ExecutionGraph) (k, survivors int) {
+	k = m.matchPrefix(g)
+	return k, m.survivors(g, k)
+}
+
+// matchPrefix is match's k alone.
+func (m *mirror) matchPrefix(g *model.ExecutionGraph) int {
 	if m.prog != g.Prog || len(m.nodes) != len(g.Threads) {
-		return -1, 0
+		return -1
 	}
-	k = m.nIW
+	k := m.nIW
 	for ; k < m.n && m.holdsAsIs(g, k); k++ {
 	}
 	for l := range m.co {
 		k = m.coAgrees(g, l, k)
 	}
+	return k
+}
+
+// survivors is match's count of the nodes after the first k that g still has.
+func (m *mirror) survivors(g *model.ExecutionGraph, k int) int {
+	if k < 0 {
+		return 0 // another program's nodes
+	}
+	n := 0
 	for v := k; v < m.n; v++ {
 		if m.holdsAsIs(g, v) {
-			survivors++
+			n++
 		}
 	}
-	return k, survivors
+	return n
 }
 
 // holdsAsIs reports whether g has node v's event.

@@ -109,9 +109,15 @@ func (p *mirrorPool) pick(g *model.ExecutionGraph) (int, bool) {
 			if i == p.cur {
 				continue
 			}
-			if ki, si := o.match(g); ki > k {
-				best, k, surv = i, ki, si
+			if o.n <= k {
+				continue // it holds no more than k nodes: it cannot match more
 			}
+			if ki := o.matchPrefix(g); ki > k {
+				best, k = i, ki
+			}
+		}
+		if best != p.cur {
+			surv = p.items[best].survivors(g, k)
 		}
 		if surv > 0 {
 			victim := -1
