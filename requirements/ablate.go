@@ -105,7 +105,7 @@ func Ablate(s *Subject, models []string, b Budget) (*Table, error) {
 				&errs[len(models)*(i+1)+j]})
 		}
 	}
-	if err := s.runAll(cs, b); err != nil {
+	if err := s.runAll(cs, b.cells()); err != nil {
 		return nil, err
 	}
 	for i := range t.Cells {

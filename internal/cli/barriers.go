@@ -32,14 +32,15 @@ var barriersCommand = command{
 		doc := fs.text("doc", "", "write the whole report (every variant, every model) to `FILE`, witnesses and litmus tests beside it")
 		b := requirements.DefaultBudget
 		maxSteps := fs.count("max-steps", 0, fmt.Sprintf("`N` explorer steps per check, under every model (the deterministic budget); 0: no bound "+
-			"(default: %d under sc and tso, %d under the weak models explored without po∪rf cycles, %d under %s, explored with them)",
-			b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", ")))
+			"(default: %d under sc and tso, %d under the weak models explored without po∪rf cycles, %d under %s, explored with them, "+
+			"%d for them in the tables)",
+			b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", "), b.CellMaxSteps))
 		return func(pos []string) int {
 			if len(pos) > 0 {
 				return e.fail("barriers takes no arguments (got %q; run 'steercheck barriers --help')", pos[0])
 			}
 			if fs.isSet("max-steps") {
-				b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps = *maxSteps, *maxSteps, *maxSteps
+				b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, b.CellMaxSteps = *maxSteps, *maxSteps, *maxSteps, *maxSteps
 			}
 			return runBarriers(e, fs, *variant, *modelName, *dir, *doc, b)
 		}
