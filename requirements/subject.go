@@ -120,13 +120,14 @@ func (b Budget) cells() Budget {
 
 // DefaultBudget is what `make barriers` uses. Cycles are enumerated under every weak
 // model: with the second phase's mixed mode (model/exitcut.go) a check under lkmm at
-// the barriers configuration takes well under a second for most annotations, and the
-// whole of `make barriers` about 8.5 minutes on 2 cores instead of 4 (measured on
-// 2026-12-03); without cycles, lkmm's entries without a violation stayed undecided
-// ("acyclic ok"). A check that needs more than CycleMaxSteps is unknown, never "not
-// required". The table's cells get 10M steps: under lkmm the weakenings that make
-// the ring's stores plain need 1.8M (single) to 8.9M (v3.10) steps to complete, the
-// others more than 12M (measured on 2026-12-03).
+// the barriers configuration takes well under a second for most annotations;
+// without cycles, lkmm's entries without a violation stayed undecided ("acyclic
+// ok"). A check that needs more than CycleMaxSteps is unknown, never "not required".
+// The table's cells get 10M steps: under lkmm the weakenings that make the ring's
+// stores plain need 1.8M (single) to 8.9M (v3.10) steps to complete, v2-2012's 44M
+// and more, v3.10's and v3.17's used.ring ones more than 12M. With these budgets
+// `make verdicts && make barriers` took 14m21s on 2 cores, 8m46s with 1.5M per cell
+// (measured on 2026-12-03).
 var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"lkmm", "lkmm-alpha", "armv8"},
 	CycleMaxSteps: 1_500_000, CellMaxSteps: 10_000_000}
 
