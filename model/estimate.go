@@ -63,12 +63,12 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 	var st strata
 	var expanded int64
 	sample := func(spec *speculation) {
-		level, nodes := chooseStrataLevel(p, m, Options{Context: opts.Context}, spec, int64(paths*strataPerPath))
+		level, nodes := chooseStrataLevel(p, m, Options{Context: opts.Context, Symmetry: opts.Symmetry}, spec, int64(paths*strataPerPath))
 		per := 2
 		if nodes > 0 && (paths+int(nodes)-1)/int(nodes) > per {
 			per = (paths + int(nodes) - 1) / int(nodes)
 		}
-		x := newExplorer(p, m, Options{Context: opts.Context}, func(*ExecutionGraph) bool { return true }, spec)
+		x := newExplorer(p, m, Options{Context: opts.Context, Symmetry: opts.Symmetry}, func(*ExecutionGraph) bool { return true }, spec)
 		x.level, x.strata, x.rng, x.perStratum = level, &st, rng, per
 		g := NewGraph(p)
 		x.pool = append(x.pool, g)

@@ -43,6 +43,15 @@ type Options struct {
 	// parallel run (parallel.go): 0 means DefaultTrialSteps, a negative value no trial
 	// (tests use it to split small runs).
 	TrialSteps int64
+	// entryCut makes the second phase cut every open pair at its entry (exitcut.go):
+	// set by Explore itself when the exit cut's attempt met a gap.
+	entryCut bool
+	// Symmetry skips the graphs that are mirror images of others under the program's
+	// declared thread symmetries (Program.Symmetric, symmetry.go): each execution
+	// visited then stands for its family, and Stats.Executions counts the families'
+	// representatives. Verdicts are the same when what the visitor checks cannot tell
+	// interchangeable threads apart.
+	Symmetry bool
 }
 
 // cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an
@@ -80,6 +89,7 @@ type Stats struct {
 	SpuriousBlocked int64 // blocked graphs whose spin-wait would re-read a newer value (dropped)
 	Pruned          int64 // partial graphs the memory model rejected
 	Revisits        int64 // backward revisits performed
+	Mirrored        int64 // graphs skipped as mirror images (Options.Symmetry)
 	Elapsed         time.Duration
 }
 
@@ -95,10 +105,11 @@ const (
 	VisitorStopped                   // the visitor returned false
 	StepBudget                       // Options.MaxSteps reached
 	CyclesSkipped                    // Options.AcyclicOnly: graphs with a po ∪ rf cycle not enumerated
+	CutGap                           // the second phase's exit cut met a read it could not add maximally (exitcut.go)
 )
 
 func (r StopReason) String() string {
-	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor", "step budget", "po∪rf cycles not enumerated"}[r]
+	return [...]string{"exhausted", "execution budget", "timeout", "canceled", "stopped by visitor", "step budget", "po∪rf cycles not enumerated", "exit cut incomplete"}[r]
 }
 
 // Result is the outcome of an exploration.
@@ -184,6 +195,22 @@ func explorePhases(p *Program, m Consistency, opts Options, run phaseRunner) Res
 	var r2 Result
 	if lo, ok := m.(LocalOrder); ok {
 		r2 = exploreSpeculated(p, lo, o2, run.graphs)
+		if r2.Reason == CutGap && r2.Executions == 0 {
+			// Nothing was visited yet: run the second phase again in entry mode,
+			// which is complete (exitcut.go). The attempt's steps count.
+			o3 := o2
+			o3.entryCut = true
+			if o3.MaxSteps > 0 {
+				if o3.MaxSteps -= r2.steps; o3.MaxSteps <= 0 {
+					r2.Reason = StepBudget
+					r2.add(r1)
+					return r2
+				}
+			}
+			r3 := exploreSpeculated(p, lo, o3, run.graphs)
+			r3.add(r2)
+			r2 = r3
+		}
 	} else {
 		r2 = run.candidates(o2)
 	}
@@ -229,6 +256,7 @@ func newExplorer(p *Program, m Consistency, opts Options, visit func(*ExecutionG
 		x.porfCoherent = pc.PorfCoherent()
 	}
 	x.incremental, _ = m.(IncrementalConsistency)
+	x.symmetry = opts.Symmetry && len(x.prog.symmetric) > 0
 	return x
 }
 
@@ -252,6 +280,8 @@ type explorer struct {
 	// before the model is asked.
 	porfCoherent bool
 	incremental  IncrementalConsistency
+	// symmetry is Options.Symmetry for a program with symmetry classes.
+	symmetry bool
 	// spec, in the second phase of Explore, says which reads are speculated
 	// (speculate.go); nil otherwise.
 	spec *speculation
@@ -450,6 +480,10 @@ func (x *explorer) explore(g *ExecutionGraph, depth int) {
 	if x.stop() {
 		return
 	}
+	if x.symmetry && x.prog.mirroredForGood(g) {
+		x.stats.Mirrored++
+		return
+	}
 	if x.sample != nil {
 		x.sampleNode(g, depth)
 		return
@@ -514,6 +548,8 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 			top-- // the latest write it may read (exitcut.go)
 		}
 	}
+	skipped := top < len(g.Co[ev.Loc])-1 // the latest writes are open: the exit rule skipped them
+	topTaken := false
 	for i := top; i >= floor && !x.stopped; i-- {
 		w := InitRef(ev.Loc)
 		if i >= 0 {
@@ -529,9 +565,16 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 			continue
 		}
 		if !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
+			topTaken = topTaken || ev.AddedMax
 			x.explore(g, depth)
 		}
 		g.pop(t)
+	}
+	if skipped && !topTaken && !x.stopped {
+		// The read's maximal choice, the latest write it may read, is inconsistent
+		// (a later open write is ordered before it): every consistent graph has it
+		// speculated, and no revisit may delete it, so graphs may be lost (exitcut.go).
+		x.stopped, x.reason = true, CutGap
 	}
 }
 
@@ -638,6 +681,10 @@ func (x *explorer) complete(g *ExecutionGraph) {
 // finish counts a complete, consistent graph and hands it to the visitor unless a
 // thread ran out of its loop bound or blocked spuriously.
 func (x *explorer) finish(g *ExecutionGraph) {
+	if x.symmetry && x.prog.Mirrored(g) {
+		x.stats.Mirrored++ // a leaf: skipping it skips nothing else
+		return
+	}
 	blocked := false
 	for t := range g.Threads {
 		switch g.Threads[t].State.Status {

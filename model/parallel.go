@@ -365,6 +365,7 @@ func (s *Stats) add(o Stats) {
 	s.SpuriousBlocked += o.SpuriousBlocked
 	s.Pruned += o.Pruned
 	s.Revisits += o.Revisits
+	s.Mirrored += o.Mirrored
 }
 
 // progress returns piece i's progress callback: it reports the executions of every

@@ -29,6 +29,8 @@ type Program struct {
 	Threads []*Thread
 	arrays  []Array
 	sealed  bool
+	// symmetric holds the classes of interchangeable threads (Symmetric).
+	symmetric [][]int
 }
 
 // NewProgram returns an empty program.

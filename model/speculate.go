@@ -93,7 +93,7 @@ func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Resu
 	}
 	// The narrow rule serves the pairs cut at their entry (exitcut.go).
 	var entry []OpenPair
-	sp.exit, entry = newExitCut(p, open, c, sp)
+	sp.exit, entry = newExitCut(p, open, c, sp, opts.entryCut)
 	sp.nw = newNarrowing(p, entry, c.flows, blind)
 	if sp.exit != nil {
 		sp.exit.unnarrow(sp.nw)

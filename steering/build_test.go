@@ -194,3 +194,26 @@ func TestVirtqueueLayout(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, model.Value(1), full.Program.Locs[l].Init)
 }
+
+// The CPU threads that submit to the same targets in the same order from CPUs of one
+// queue are declared interchangeable; under single, any CPUs; with a target removal,
+// none.
+func TestSymmetryClasses(t *testing.T) {
+	for _, c := range []struct {
+		variant string
+		cfg     steering.Config
+		want    [][]int
+	}{
+		{"v3.10", steering.DefaultConfig(), [][]int{{0, 2}}},
+		{"single", steering.DefaultConfig(), [][]int{{0, 1, 2}}},
+		{"v3.10", steering.Config{CPUs: 4, Targets: 1, Queues: 2, Requests: []steering.Request{{CPU: 0}, {CPU: 1}, {CPU: 2}, {CPU: 3}}}, [][]int{{0, 2}, {1, 3}}},
+		{"v2-2012", steering.Config{CPUs: 3, Targets: 2, Queues: 2, Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 0, Target: 1},
+			{CPU: 1, Target: 0}, {CPU: 2, Target: 0}, {CPU: 2, Target: 1}}}, [][]int{{0, 2}}},
+		{"v3.10", steering.Config{CPUs: 3, Targets: 2, Queues: 1, Requests: []steering.Request{{CPU: 0, Target: 1}, {CPU: 1, Target: 0}, {CPU: 2, Target: 1}}}, [][]int{{0, 2}}},
+		{"v4.x", steering.Config{CPUs: 2, Targets: 1, Queues: 1, RemoveTarget: true, Requests: []steering.Request{{CPU: 0}, {CPU: 1}}}, [][]int{}},
+	} {
+		sc, err := steering.Build(c.variant, "", c.cfg)
+		require.NoError(t, err, "%s %s", c.variant, c.cfg)
+		assert.Equal(t, c.want, sc.Program.SymmetryClasses(), "%s %s", c.variant, c.cfg)
+	}
+}

@@ -152,6 +152,46 @@ func (b *builder) cpuThreads(submit func(*builder, *model.Thread, RequestInfo)) 
 	}
 }
 
+// declareSymmetry declares interchangeable (model.Program.Symmetric) the CPU threads
+// that submit to the same targets in the same order from CPUs with the same queue
+// (cpu mod num_queues; any CPU when anyCPU, the variant's submit path never looks at
+// it): their code differs only in their requests' numbers, which the
+// rest of the program uses alike (targetOf tests them for equality, the ring and the
+// descriptors store them, lean descriptors are named by them), and in the CPU number
+// of the submit marker, which no property reads. Removal threads wait for their
+// target's requests in request order, which a renaming changes, so a configuration
+// with RemoveTarget declares nothing.
+func (b *builder) declareSymmetry(anyCPU bool) {
+	if b.cfg.RemoveTarget {
+		return
+	}
+	classes := map[string][]*model.Thread{}
+	var order []string
+	for _, th := range b.sc.Threads {
+		if th.Role != RoleCPU {
+			continue
+		}
+		key := fmt.Sprintf("q%d", th.Index%b.cfg.Queues)
+		if anyCPU {
+			key = "q*"
+		}
+		id := -1
+		for _, r := range b.sc.Requests {
+			if r.CPU == th.Index {
+				key += fmt.Sprintf(" t%d", r.Target)
+				id = r.Thread
+			}
+		}
+		if _, ok := classes[key]; !ok {
+			order = append(order, key)
+		}
+		classes[key] = append(classes[key], b.p.Threads[id])
+	}
+	for _, k := range order {
+		b.p.Symmetric(classes[k]...)
+	}
+}
+
 // irqThreads creates the interrupt handler of every request virtqueue: for each used
 // buffer in turn it waits for the interrupt (vring_interrupt: more_used()) and runs
 // the variant's completion path for that buffer.

@@ -18,6 +18,9 @@ type Variant struct {
 	// the plain kfree(tgt) of every version before v4.x.
 	destroy func(b *builder, t *model.Thread, tg int)
 	blkmq   bool // has virtscsi_pick_vq_mq (Config.BlkMQ)
+	// anyCPU is set when the submit path never looks at the CPU (single): every CPU
+	// with the same targets is interchangeable, not only those of one queue.
+	anyCPU bool
 }
 
 // Variants lists the modelled versions in history order.

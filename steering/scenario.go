@@ -132,6 +132,7 @@ func Build(variant, mutant string, cfg Config) (*Scenario, error) {
 		b.sc.Requests = append(b.sc.Requests, RequestInfo{ID: i, CPU: r.CPU, Target: r.Target, Thread: -1})
 	}
 	b.cpuThreads(v.submit)
+	b.declareSymmetry(v.anyCPU)
 	b.deviceThreads()
 	b.irqThreads(v.complete)
 	if cfg.RemoveTarget {

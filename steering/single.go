@@ -26,6 +26,7 @@ var variantSingle = Variant{
 	perTarget: declareTgtLock,
 	submit:    singleQueuecommand,
 	complete:  v2ReqDone,
+	anyCPU:    true,
 }
 
 // singleQueuecommand is virtscsi_queuecommand_single.

@@ -61,7 +61,7 @@ type checkFlags struct {
 	paths                                      *int
 	seed                                       *int64
 	jobs, workers                              *int
-	noMin, keepOrig, expect, quiet             *bool
+	noMin, keepOrig, expect, quiet, symmetry   *bool
 	config                                     func() (steering.Config, error)
 	hconfig                                    func() (hotplug.Config, error)
 	budget                                     *budget
@@ -76,6 +76,9 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 			"all: every mutant of the selected variants (default: none, the variants as written)"),
 		model: fs.text("model", "all", "memory `MODEL`, a comma-separated list, or all (default: all; hotplug variants: sc)"),
 	}
+	f.symmetry = fs.Bool("symmetry", false, "explore one execution of each family that differs only by a permutation of interchangeable "+
+		"submitters (CPUs with the same targets and queue; any CPUs under single): the executions then count one per family, the "+
+		"verdicts are the same, and a violation found may be another member of its family (default: off, every execution)")
 	f.only = fs.text("property", "", "comma-separated property `IDS` or names to check (default: all; see 'steercheck list')")
 	fs.section("Configuration (steering variants; --queues and --requests serve hotplug variants too)")
 	f.config = configFlags(fs)
@@ -168,7 +171,7 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		if *f.expect || shard.Count > 1 {
 			return e.fail("--estimate runs no check: it cannot be combined with --expect or --shard")
 		}
-		return runEstimates(e, jobs, cfg, *f.jobs, *f.paths, *f.seed)
+		return runEstimates(e, jobs, cfg, *f.jobs, *f.paths, *f.seed, *f.symmetry)
 	}
 	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)
@@ -178,9 +181,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	}
 	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
 		o := f.budget.options(e.ctx, j.model)
-		o.Shard, o.Workers, o.TrialSteps = shard, workers, trialSteps
+		o.Shard, o.Workers, o.TrialSteps, o.Symmetry = shard, workers, trialSteps, *f.symmetry
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
-		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard) })
+		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard, *f.symmetry) })
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
 	})
@@ -202,6 +205,9 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 	sum := summarize(rows, planned)
 	fmt.Fprintln(e.stdout)
 	fmt.Fprintln(e.stdout, sum.line(f.budget.describe(models)))
+	if f.symmetry != nil && *f.symmetry {
+		fmt.Fprintln(e.stdout, "--symmetry: executions are counted one per family of executions that differ only by a permutation of interchangeable submitters.")
+	}
 	if *f.expect && !interrupted {
 		code = compareExpected(e.stdout, rows)
 	}
@@ -213,6 +219,7 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 		if shard.Count > 1 {
 			rep.Shard = shard.String()
 		}
+		rep.Symmetry = f.symmetry != nil && *f.symmetry
 		if err := writeJSON(*f.jsonOut, rep); err != nil {
 			fmt.Fprintf(e.stderr, "steercheck: writing the report: %v\n", err)
 			if code == ExitHolds {

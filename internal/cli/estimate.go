@@ -15,12 +15,12 @@ import (
 // runEstimates is check --estimate: for each run, the stratified Knuth estimate of its executions
 // and time (model.EstimateExploration) instead of the run itself. It prints a table
 // and exits 0, or 2 when a run cannot be built.
-func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, seed int64) int {
+func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, seed int64, symmetry bool) int {
 	ests := make([]model.Estimate, len(jobs))
 	errs := make([]error, len(jobs))
 	var mu sync.Mutex
 	runJobs(e.ctx, jobs, workers, func(i int, j *job) {
-		est, err := estimateJob(e.ctx, j, cfg, paths, seed)
+		est, err := estimateJob(e.ctx, j, cfg, paths, seed, symmetry)
 		mu.Lock()
 		ests[i], errs[i] = est, err
 		mu.Unlock()
@@ -79,7 +79,7 @@ func roundSeconds(s float64) string {
 }
 
 // estimateJob builds job j's run and estimates it (model.EstimateExploration).
-func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64) (model.Estimate, error) {
+func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64, symmetry bool) (model.Estimate, error) {
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
 	if err != nil {
 		return model.Estimate{}, err
@@ -88,13 +88,13 @@ func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, se
 	if err != nil {
 		return model.Estimate{}, err
 	}
-	return model.EstimateExploration(sc.Program, m, model.Options{Context: ctx}, paths, seed), nil
+	return model.EstimateExploration(sc.Program, m, model.Options{Context: ctx, Symmetry: symmetry}, paths, seed), nil
 }
 
 // estimateRun estimates job j's executions for check's progress (1000 paths, seed 1;
 // a shard's share of them), or returns -1.
-func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard) float64 {
-	est, err := estimateJob(ctx, j, cfg, 1000, 1)
+func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard, symmetry bool) float64 {
+	est, err := estimateJob(ctx, j, cfg, 1000, 1, symmetry)
 	if err != nil {
 		return -1
 	}

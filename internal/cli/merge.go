@@ -108,8 +108,8 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 		if s.Count != n || s.Index != k {
 			return CheckReport{}, fmt.Errorf("shard %s: want each of the shards 0/%d to %d/%d once", s, n, n-1, n)
 		}
-		if r.Configuration != first.Configuration || r.Budget != first.Budget || len(r.Runs) != len(first.Runs) {
-			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget or runs differ from shard %s's)", s, first.Shard)
+		if r.Configuration != first.Configuration || r.Budget != first.Budget || r.Symmetry != first.Symmetry || len(r.Runs) != len(first.Runs) {
+			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget, --symmetry or runs differ from shard %s's)", s, first.Shard)
 		}
 		for j, run := range r.Runs {
 			f := first.Runs[j]
@@ -119,7 +119,7 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 		}
 	}
 	out := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(),
-		Configuration: first.Configuration, Budget: first.Budget, Runs: make([]RunReport, len(first.Runs))}
+		Configuration: first.Configuration, Budget: first.Budget, Symmetry: first.Symmetry, Runs: make([]RunReport, len(first.Runs))}
 	for j := range first.Runs {
 		m := RunReport{Variant: first.Runs[j].Variant, Mutant: first.Runs[j].Mutant, Model: first.Runs[j].Model, Verdict: "holds"}
 		reasons := map[string]bool{}

@@ -69,6 +69,7 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 	s0, s1 := shard("s0.json", "--shard", "0/2"), shard("s1.json", "--shard", "1/2")
 	wholeRun := shard("whole.json")
 	other := shard("other.json", "--shard", "1/2", "--max-steps", "123456")
+	symmetric := shard("symmetric.json", "--shard", "1/2", "--symmetry")
 	notJSON := filepath.Join(dir, "x.json")
 	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o644))
 	for _, c := range []struct {
@@ -79,6 +80,7 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 		{[]string{s0, s0}, "want each of the shards 0/2 to 1/2 once"},
 		{[]string{s0, wholeRun}, "a whole run's report"},
 		{[]string{s0, other}, "is of another check"},
+		{[]string{s0, symmetric}, "is of another check"},
 		{[]string{notJSON}, "not a check report"},
 	} {
 		code, out, errs := run(append([]string{"merge"}, c.files...)...)

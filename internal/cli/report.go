@@ -23,7 +23,10 @@ type CheckReport struct {
 	Configuration string   `json:"configuration"`
 	Budget        string   `json:"budget"`
 	// Shard is "i/n" for a report of check --shard, absent for a whole run.
-	Shard    string      `json:"shard,omitempty"`
+	Shard string `json:"shard,omitempty"`
+	// Symmetry is set for a report of check --symmetry: executions count one per
+	// family of executions that differ by a permutation of interchangeable submitters.
+	Symmetry bool        `json:"symmetry,omitempty"`
 	Runs     []RunReport `json:"runs"`
 	Summary  summary     `json:"summary"`
 	ExitCode int         `json:"exit_code"`
