@@ -173,6 +173,7 @@ func (s *Stats) sub(o Stats) {
 	s.SpuriousBlocked -= o.SpuriousBlocked
 	s.Pruned -= o.Pruned
 	s.Revisits -= o.Revisits
+	s.Mirrored -= o.Mirrored
 }
 
 // pieceRun is one piece of runPieces: its range, its result and its stretch.

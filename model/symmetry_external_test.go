@@ -279,3 +279,47 @@ func TestSymmetricDeclarations(t *testing.T) {
 	assert.Panics(t, func() { p.Symmetric(b, c) }, "c is in a class already")
 	assert.Equal(t, [][]int{{0, 2}}, p.SymmetryClasses())
 }
+
+// With Options.Symmetry, ExploreParallel is still the sequential run (the same graphs
+// in the same order, the same counts), and shards still partition it.
+func TestSymmetryWithWorkersAndShards(t *testing.T) {
+	n := 30
+	if testing.Short() {
+		n = 8
+	}
+	restore := model.SetPieceSizes(16, 5)
+	defer restore()
+	split := 0
+	for _, name := range []string{"sc", "lkmm"} {
+		m, err := barriers.New(name)
+		require.NoError(t, err)
+		for i := 1; i <= n; i++ {
+			p := symmetricProgram(int64(i))
+			what := fmt.Sprintf("%s %s; reproduce: go test ./model -run %s", name, p.Name, t.Name())
+			sym := model.Options{Symmetry: true}
+			want, wantVisited := sequentialRun(p, m, sym, "")
+			if !want.Complete() {
+				continue
+			}
+			o := sym
+			o.Workers, o.TrialSteps = 2, -1
+			got := exploreParallel(t, p, name, o, "")
+			if got.pieces > 1 {
+				split++
+			}
+			assert.Equal(t, want.Executions, got.res.Executions, what)
+			assert.Equal(t, want.Mirrored, got.res.Mirrored, what)
+			assert.Equal(t, want.Steps(), got.res.Steps(), what)
+			assert.Equal(t, wantVisited, got.visited, what)
+			total := int64(0)
+			for s := 0; s < 3; s++ {
+				o := sym
+				o.Shard = model.Shard{Index: s, Count: 3}
+				r := model.Explore(p, m, o, func(*model.ExecutionGraph) bool { return true })
+				total += r.Executions
+			}
+			assert.Equal(t, want.Executions, total, "%s: three shards", what)
+		}
+	}
+	assert.Greater(t, split, n/2, "runs split into more than one piece")
+}
