@@ -154,3 +154,12 @@ func TestExitCutGapFallsBackToEntryMode(t *testing.T) {
 		}
 	}
 }
+
+// EstimateExploration samples the second phase the way Explore runs it: after a gap,
+// in entry mode (gapProgram has 96 executions, 24 of them with a cycle).
+func TestEstimateAfterAGap(t *testing.T) {
+	m, err := barriers.New("armv8")
+	require.NoError(t, err)
+	est := model.EstimateExploration(gapProgram(), m, model.Options{}, 200, 1)
+	assert.InDelta(t, 96, est.Executions, 24, "%+v", est)
+}
