@@ -114,10 +114,10 @@ func (p *Program) mirroredForGood(g *ExecutionGraph) bool {
 		for i := 0; i < len(c); i++ {
 			for j := i + 1; j < len(c); j++ {
 				lo, hi := c[i], c[j]
-				k, decided := firstDifference(g, lo, hi)
-				if !decided || !higherFirst(g, lo, hi) {
+				if !higherFirst(g, lo, hi) {
 					continue
 				}
+				k, _ := firstDifference(g, lo, hi)
 				if minRev == -2 {
 					minRev = earliestRevisitable(g)
 				}
@@ -213,35 +213,12 @@ func firstDifference(g *ExecutionGraph, lo, hi int) (int, bool) {
 // higherFirst reports whether thread hi comes before thread lo at their first
 // difference (the rule above).
 func higherFirst(g *ExecutionGraph, lo, hi int) bool {
-	a, b := g.Threads[lo].Events, g.Threads[hi].Events
-	n := min(len(a), len(b))
-	for k := 0; k < n; k++ {
-		ea, eb := &a[k], &b[k]
-		if ea.Kind != eb.Kind {
-			return false
-		}
-		switch ea.Kind {
-		case KindRead:
-			if ea.Loc != eb.Loc {
-				return false
-			}
-			if ea.RF == eb.RF {
-				continue
-			}
-			if ea.RF.IsSpeculated() || eb.RF.IsSpeculated() {
-				return false
-			}
-			return g.CoIndex(eb.RF) < g.CoIndex(ea.RF)
-		case KindWrite:
-			if ea.Loc != eb.Loc {
-				return false
-			}
-			return g.CoIndex(EventRef{int32(hi), int32(k)}) < g.CoIndex(EventRef{int32(lo), int32(k)})
-		case KindFence:
-			if ea.Fence != eb.Fence || ea.Loc != eb.Loc {
-				return false
-			}
-		}
+	k, decided := firstDifference(g, lo, hi)
+	if !decided {
+		return false
 	}
-	return false
+	if ea, eb := &g.Threads[lo].Events[k], &g.Threads[hi].Events[k]; ea.Kind == KindRead {
+		return g.CoIndex(eb.RF) < g.CoIndex(ea.RF)
+	}
+	return g.CoIndex(EventRef{int32(hi), int32(k)}) < g.CoIndex(EventRef{int32(lo), int32(k)})
 }
