@@ -34,6 +34,8 @@
 //   - narrow.go    speculating a read only when its thread goes on to a paired write
 //   - exitcut.go   exit and mixed modes: speculating the reads of open writes instead of
 //     (or, for some pairs, besides) the open reads
+//   - symmetry.go  Program.Symmetric and Options.Symmetry: one execution per family of
+//     executions that differ by a permutation of interchangeable threads
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

@@ -28,7 +28,8 @@
 // Index:
 //   - config.go     Config, Request, Validate, ParseRequests, DefaultConfig
 //   - scenario.go   Scenario, Build, Layout, ThreadInfo, roles, marker tags
-//   - builder.go    shared locations, CPU and interrupt threads, address helpers
+//   - builder.go    shared locations, CPU and interrupt threads (and which are
+//     interchangeable: declareSymmetry), address helpers
 //   - virtqueue.go  virtqueue_add / virtqueue_get_buf / detach_buf and the device
 //   - catalog.go    Variant, Variants (history order); Mutant, Mutants: the seeded
 //     bugs and the variant each applies to
