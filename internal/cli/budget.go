@@ -15,7 +15,9 @@ import (
 // not time, so that a verdict is the same on every machine. Chosen from the steps the
 // runs at the default configuration take (`check --max-steps 5000000`, measured):
 // the largest that completes, v3.19-seqcount and v4.x under sc, takes 1,636,119;
-// single under lkmm, lkmm-alpha and armv8 takes 1,379,358. Three million leaves
+// single under lkmm, lkmm-alpha and armv8 took 1,379,358 until its second phase's
+// exit cut met a gap and fell back to entry mode (model/exitcut.go): 218,642 now.
+// Three million leaves
 // almost half as much again, so that a small change in the explorer does not turn a
 // decided run into unknown; a step under lkmm costs a few microseconds, so a run cut
 // by it ends in seconds. v2-2012 under lkmm and lkmm-alpha does not complete in
