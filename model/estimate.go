@@ -62,7 +62,7 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 	var est Estimate
 	var st strata
 	var expanded int64
-	sample := func(spec *speculation) StopReason {
+	sample := func(spec *speculation) {
 		level, nodes := chooseStrataLevel(p, m, Options{Context: opts.Context, Symmetry: opts.Symmetry}, spec, int64(paths*strataPerPath))
 		per := 2
 		if nodes > 0 && (paths+int(nodes)-1)/int(nodes) > per {
@@ -77,7 +77,6 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 		st.exact += float64(x.stats.Executions)
 		st.nodes += float64(x.steps - (st.sampledSteps - sampled)) // the top, walked exactly
 		expanded += x.steps
-		return x.reason
 	}
 	sample(nil)
 	var analysis time.Duration // the second phase's analysis, which every run pays once
@@ -87,17 +86,7 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 			spec, res := speculationFor(p, lo, opts)
 			analysis = time.Since(t0)
 			if res.Reason == Exhausted && spec != nil {
-				saved, savedExpanded := st, expanded
-				if sample(spec) == CutGap {
-					// The exit cut met a gap (exitcut.go): Explore would run the
-					// second phase in entry mode, so that is what is sampled.
-					st, expanded = saved, savedExpanded
-					o := opts
-					o.entryCut = true
-					if spec, res = speculationFor(p, lo, o); res.Reason == Exhausted && spec != nil {
-						sample(spec)
-					}
-				}
+				sample(spec)
 			}
 		}
 	}

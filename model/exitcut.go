@@ -59,17 +59,17 @@ import "sync/atomic"
 // waitsOnLatestReadable) — and a speculated read never is (like the narrow rule's,
 // narrow.go): it is never revisited, and a revisit that would delete it is not done.
 //
-// Gaps. That rule is complete only if the latest write a read may read can always be
-// read: the maximal choice TruSt's revisits rely on must exist. It need not. When
-// another thread's open write is ordered before the read (its critical section came
-// first under a lock both take), reading anything older breaks coherence, so every
-// consistent graph has the read speculated, and no revisit may ever delete it: the
-// graphs that need one are lost (gapProgram in the tests: 72 of 96). The explorer
-// stops the run with CutGap as soon as it meets such a read. If nothing was visited
-// yet, Explore runs the second phase again in entry mode (Options.entryCut), which
-// has no such rule; otherwise the run ends as CutGap, not complete. On the steering
-// variants at two and three CPUs only single meets a gap (in exit mode, before any
-// visit), and its entry-mode run takes a sixth of the steps.
+// Gaps. That rule needs the maximal choice TruSt's revisits rely on, the latest write
+// the read may read, to be one the read can take. It need not be. When another
+// thread's open write is ordered before the read (its critical section came first
+// under a lock both take), reading anything older breaks coherence: every consistent
+// graph has the read speculated, and a revisit that must delete it was refused, so
+// graphs were lost (gapProgram in the tests: 72 of 96). At such a read, a gap (addRead
+// reports it), the read's first speculated value is its maximal choice instead, as in
+// entry mode: a revisit may delete it, and only it among its values. A gap at a read
+// the exit cut does not speculate would have no maximal choice at all; newExitCut
+// speculates every read that may read an open write, so none is expected, but the
+// explorer would stop there with CutGap (not complete) rather than go on.
 
 // exitModeUse, set only by tests (export_test.go), overrides the choice of mode:
 // exitAuto chooses as described above, exitAlways cuts every pair at its exit whenever
@@ -116,10 +116,7 @@ func gatedRead(in *Instr) bool {
 // rule; in exit and mixed modes it sets sp.at to the read instructions to speculate. It
 // returns nil and every pair for the entry mode, the choice also when the exit cut
 // would speculate a lock, an RMW or a blind read (entry mode handles those better).
-func newExitCut(p *Program, open []OpenPair, c *candidates, sp *speculation, entryOnly bool) (*exitCut, []OpenPair) {
-	if entryOnly {
-		return nil, open
-	}
+func newExitCut(p *Program, open []OpenPair, c *candidates, sp *speculation) (*exitCut, []OpenPair) {
 	gated := false
 	for _, op := range open {
 		gated = gated || gatedRead(&p.Threads[op.Thread].Code[op.ReadPC])

@@ -43,9 +43,6 @@ type Options struct {
 	// parallel run (parallel.go): 0 means DefaultTrialSteps, a negative value no trial
 	// (tests use it to split small runs).
 	TrialSteps int64
-	// entryCut makes the second phase cut every open pair at its entry (exitcut.go):
-	// set by Explore itself when the exit cut's attempt met a gap.
-	entryCut bool
 	// Symmetry skips the graphs that are mirror images of others under the program's
 	// declared thread symmetries (Program.Symmetric, symmetry.go): each execution
 	// visited then stands for its family, and Stats.Executions counts the families'
@@ -105,7 +102,7 @@ const (
 	VisitorStopped                   // the visitor returned false
 	StepBudget                       // Options.MaxSteps reached
 	CyclesSkipped                    // Options.AcyclicOnly: graphs with a po ∪ rf cycle not enumerated
-	CutGap                           // the second phase's exit cut met a read it could not add maximally (exitcut.go)
+	CutGap                           // the second phase met a read with no maximal choice it could take (exitcut.go; not expected)
 )
 
 func (r StopReason) String() string {
@@ -195,22 +192,6 @@ func explorePhases(p *Program, m Consistency, opts Options, run phaseRunner) Res
 	var r2 Result
 	if lo, ok := m.(LocalOrder); ok {
 		r2 = exploreSpeculated(p, lo, o2, run.graphs)
-		if r2.Reason == CutGap && r2.Executions == 0 {
-			// Nothing was visited yet: run the second phase again in entry mode,
-			// which is complete (exitcut.go). The attempt's steps count.
-			o3 := o2
-			o3.entryCut = true
-			if o3.MaxSteps > 0 {
-				if o3.MaxSteps -= r2.steps; o3.MaxSteps <= 0 {
-					r2.Reason = StepBudget
-					r2.add(r1)
-					return r2
-				}
-			}
-			r3 := exploreSpeculated(p, lo, o3, run.graphs)
-			r3.add(r2)
-			r2 = r3
-		}
 	} else {
 		r2 = run.candidates(o2)
 	}
@@ -522,21 +503,29 @@ func (x *explorer) exploreNode(g *ExecutionGraph, depth int) {
 		g.pop(t)
 	case KindRead:
 		if x.spec != nil && x.spec.at[t][ev.PC] {
+			gap := false
 			if x.spec.nw.narrow[t][ev.PC] || x.spec.exit.exitOnly(t, ev.PC) {
-				x.addRead(g, t, ev, depth)
+				gap = x.addRead(g, t, ev, depth)
 			}
-			x.addSpeculated(g, t, ev, depth)
+			x.addSpeculated(g, t, ev, depth, gap)
 			break
 		}
-		x.addRead(g, t, ev, depth)
+		if x.addRead(g, t, ev, depth) {
+			// A gap at a read the exit cut does not speculate: no maximal choice
+			// exists for it (exitcut.go; newExitCut speculates every read that may
+			// read an open write, so this is a safety net).
+			x.stopped, x.reason = true, CutGap
+		}
 	case KindWrite:
 		x.addWrite(g, t, ev, depth)
 	}
 }
 
 // addRead adds a read from each write of its location in turn, the coherence-latest
-// first.
-func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
+// first. It reports a gap (exitcut.go): the latest write the read may read, its
+// maximal choice, was skipped for the exit cut's open writes above it, and reading it
+// is not consistent.
+func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) bool {
 	floor := x.coherenceFloor(g, t, ev.Loc)
 	if selfTestMutation == mutDropOldest && floor < 0 {
 		floor = 0
@@ -570,12 +559,7 @@ func (x *explorer) addRead(g *ExecutionGraph, t int, ev Event, depth int) {
 		}
 		g.pop(t)
 	}
-	if skipped && !topTaken && !x.stopped {
-		// The read's maximal choice, the latest write it may read, is inconsistent
-		// (a later open write is ordered before it): every consistent graph has it
-		// speculated, and no revisit may delete it, so graphs may be lost (exitcut.go).
-		x.stopped, x.reason = true, CutGap
-	}
+	return skipped && !topTaken && !x.stopped
 }
 
 // addWrite adds a write in every coherence position it may take (an RMW's write half

@@ -93,7 +93,7 @@ func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Resu
 	}
 	// The narrow rule serves the pairs cut at their entry (exitcut.go).
 	var entry []OpenPair
-	sp.exit, entry = newExitCut(p, open, c, sp, opts.entryCut)
+	sp.exit, entry = newExitCut(p, open, c, sp)
 	sp.nw = newNarrowing(p, entry, c.flows, blind)
 	if sp.exit != nil {
 		sp.exit.unnarrow(sp.nw)
@@ -192,17 +192,19 @@ func intersectValues(a, b []Value) []Value {
 }
 
 // addSpeculated adds ev, a read at an open instruction, once with each value of its
-// location's domain; the first counts as added maximally.
-func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int) {
+// location's domain; the first counts as added maximally. gap says that addRead found
+// no maximal choice among the writes for it (exitcut.go, "Gaps").
+func (x *explorer) addSpeculated(g *ExecutionGraph, t int, ev Event, depth int, gap bool) {
 	narrow, only := x.spec.nw.narrow[t][ev.PC], x.spec.exit.exitOnly(t, ev.PC)
 	// Every value but the first at an instruction outside the narrow rule, and every
 	// value at one under it, is added non-maximally: such a read stays, and narrowFails
-	// may judge its thread (narrow.go).
+	// may judge its thread (narrow.go). A read under the exit rule is speculated
+	// maximally only at a gap: its first value is then its maximal choice.
 	for k, v := range x.spec.domain[ev.Loc] {
 		if x.stopped {
 			return
 		}
-		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && !narrow && !only
+		ev.RF, ev.Val, ev.AddedMax = Speculated(), v, k == 0 && (gap || !narrow && !only)
 		ref := g.push(t, &ev, 0)
 		if (ev.AddedMax || !x.narrowFails(g, t)) && !x.blockedOnStale(g, t) && x.consistentAdded(g, ref) {
 			x.explore(g, depth)

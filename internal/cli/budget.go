@@ -13,17 +13,15 @@ import (
 // DefaultSteps is check's step budget per run under each memory model when
 // --max-steps is not given, and the budget of docs/VERDICTS.md's main tables. Steps,
 // not time, so that a verdict is the same on every machine. Chosen from the steps the
-// runs at the default configuration take (`check --max-steps 5000000`, measured):
-// the largest that completes, v3.19-seqcount and v4.x under sc, takes 1,636,119;
-// single under lkmm, lkmm-alpha and armv8 took 1,379,358 until its second phase's
-// exit cut met a gap and fell back to entry mode (model/exitcut.go): 218,642 now.
-// Three million leaves
-// almost half as much again, so that a small change in the explorer does not turn a
-// decided run into unknown; a step under lkmm costs a few microseconds, so a run cut
-// by it ends in seconds. v2-2012 under lkmm and lkmm-alpha does not complete in
-// 5,000,000 steps (its second phase; docs/DESIGN.md): it ends unknown.
+// runs at the default configuration take (`check --max-steps 0`, measured): the
+// largest, single under lkmm, lkmm-alpha and armv8, takes 2,676,390 since its second
+// phase's exit cut speculates its gaps maximally (model/exitcut.go; 1,379,358 before,
+// when it lost graphs there); then v3.19-seqcount and v4.x under sc, 1,636,119. Four
+// million leaves almost half as much again, so that a small change in the explorer
+// does not turn a decided run into unknown; a step under lkmm costs a few
+// microseconds, so a run cut by it ends in seconds.
 func DefaultSteps(modelName string) int64 {
-	return 3_000_000
+	return 4_000_000
 }
 
 // budget is the --max-steps, --max-executions and --timeout flags, named and checked

@@ -24,7 +24,7 @@ func TestMutantAloneSelectsItsVariant(t *testing.T) {
 	require.Equal(t, ExitViolation, code, errs)
 	assert.Regexp(t, `v3\.10 +no-tgt-lock +sc +violated +P2 one-queue`, out)
 	assert.FileExists(t, filepath.Join(dir, "v3.10+no-tgt-lock", "sc-P2-one-queue.json"))
-	assert.Contains(t, out, "1 run: 0 hold, 1 violated, 0 unknown; budget: 3000000 explorer steps per run.")
+	assert.Contains(t, out, "1 run: 0 hold, 1 violated, 0 unknown; budget: 4000000 explorer steps per run.")
 }
 
 // The JSON report carries the verdicts, counts, steps, traces and the command line.
