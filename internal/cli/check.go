@@ -197,6 +197,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	return finishCheck(e, f, rows, cfg.String(), models, len(jobs), shard)
 }
 
+// symmetryNote ends the output of a check --symmetry, and of the merge of its shards.
+const symmetryNote = "--symmetry: executions are counted one per family of executions that differ only by a permutation of interchangeable submitters."
+
 // finishCheck prints the table and the summary, compares with the expectations when
 // asked, writes the JSON report when asked, and returns check's exit code.
 func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models []string, planned int, shard model.Shard) int {
@@ -206,7 +209,7 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 	fmt.Fprintln(e.stdout)
 	fmt.Fprintln(e.stdout, sum.line(f.budget.describe(models)))
 	if f.symmetry != nil && *f.symmetry {
-		fmt.Fprintln(e.stdout, "--symmetry: executions are counted one per family of executions that differ only by a permutation of interchangeable submitters.")
+		fmt.Fprintln(e.stdout, symmetryNote)
 	}
 	if *f.expect && !interrupted {
 		code = compareExpected(e.stdout, rows)

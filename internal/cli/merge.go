@@ -238,5 +238,8 @@ func printMerged(w io.Writer, rep CheckReport) int {
 	tw.Flush()
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, rep.Summary.line(rep.Budget))
+	if rep.Symmetry {
+		fmt.Fprintln(w, symmetryNote)
+	}
 	return code
 }

@@ -52,6 +52,10 @@ func TestCheckSymmetry(t *testing.T) {
 		sum += s.Runs[0].Executions
 	}
 	assert.Equal(t, full/2, sum, "summed over three shards")
+	code, out, errs = run("merge", filepath.Join(dir, "s0.json"), filepath.Join(dir, "s1.json"), filepath.Join(dir, "s2.json"))
+	require.Equal(t, ExitHolds, code, errs)
+	assert.Equal(t, full/2, executionsOf(t, out, "v3.10"), "merged")
+	assert.Contains(t, out, "--symmetry: executions are counted one per family")
 	code, out, errs = run(append(base, "--symmetry", "--estimate")...)
 	require.Equal(t, ExitHolds, code, errs)
 	m := regexp.MustCompile(`v3\.10 +- +sc +([0-9.e+]+) `).FindStringSubmatch(out)
