@@ -91,10 +91,18 @@ func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, se
 	return model.EstimateExploration(sc.Program, m, model.Options{Context: ctx, Symmetry: symmetry}, paths, seed), nil
 }
 
-// estimateRun estimates job j's executions for check's progress (1000 paths, seed 1;
-// a shard's share of them), or returns -1.
+// EstimatePaths is the number of paths check --estimate and its progress line ask
+// for. With 1000 the estimates of the steering variants at 4 CPUs were 2.7 to 6.6
+// times too small: a few heavy subtrees, missed by nearly every path, hold most
+// executions. With 10,000 the top of the tree is counted down to a deeper level, and
+// every estimate of seeds 1 to 3 came within 2× of the count (docs/PERFORMANCE.md,
+// "Estimates"), for 4 to 7 s of sampling under sc at 4 CPUs, under 3 s at 3.
+const EstimatePaths = 10_000
+
+// estimateRun estimates job j's executions for check's progress (EstimatePaths
+// paths, seed 1; a shard's share of them), or returns -1.
 func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard, symmetry bool) float64 {
-	est, err := estimateJob(ctx, j, cfg, 1000, 1, symmetry)
+	est, err := estimateJob(ctx, j, cfg, EstimatePaths, 1, symmetry)
 	if err != nil {
 		return -1
 	}
