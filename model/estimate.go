@@ -38,6 +38,12 @@ type Estimate struct {
 	// checks), plus the second phase's analysis: the right order of magnitude, no more.
 	Seconds float64
 	Elapsed time.Duration // what the sampling itself took
+	// SecondPhase is Exhausted when the whole tree was sampled. Otherwise the analysis
+	// that begins the second phase (speculate.go) stopped for this reason
+	// (AnalysisBound: its own bound), the graphs with a po ∪ rf cycle were not
+	// sampled, and the estimate is of the first phase only: a run will stop for the
+	// same reason, unknown, unless its first phase finds a violation.
+	SecondPhase StopReason
 }
 
 // sampler is the state of one random path (see the file comment).
@@ -85,7 +91,10 @@ func EstimateExploration(p *Program, m Consistency, opts Options, paths int, see
 			t0 := time.Now()
 			spec, res := speculationFor(p, lo, opts)
 			analysis = time.Since(t0)
-			if res.Reason == Exhausted && spec != nil {
+			switch {
+			case res.Reason != Exhausted:
+				est.SecondPhase = res.Reason
+			case spec != nil:
 				sample(spec)
 			}
 		}

@@ -14,6 +14,13 @@ const (
 	MutReplayCo   = mutReplayCo
 )
 
+// SetOpenPairSteps lowers the second phase's analysis bound until restore is called.
+func SetOpenPairSteps(n int64) (restore func()) {
+	old := openPairSteps
+	openPairSteps = n
+	return func() { openPairSteps = old }
+}
+
 // SetSelfTestMutation breaks the explorer until reset with MutNone.
 func SetSelfTestMutation(m int) { selfTestMutation = m }
 

@@ -79,6 +79,9 @@ func speculationFor(p *Program, lo LocalOrder, opts Options) (*speculation, Resu
 	// The analysis has its own step bound: its steps are cheap (no model check), and
 	// at three CPUs it needs millions, which a budget sized for the explorer lacks.
 	open, c, res := openPairs(p, lo, Options{MaxSteps: openPairSteps, Timeout: opts.Timeout, Context: opts.Context})
+	if res.Reason == StepBudget {
+		res.Reason = AnalysisBound // its own bound, not Options.MaxSteps: say which
+	}
 	if res.Reason != Exhausted || len(open) == 0 {
 		return nil, res
 	}
