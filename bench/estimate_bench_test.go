@@ -15,13 +15,13 @@ import (
 
 var estimateBig = flag.Bool("estimate.big", false, "BenchmarkEstimate: also 4 CPUs (the counts take minutes to an hour)")
 
-// BenchmarkEstimate measures check --estimate's default (cli.EstimatePaths paths)
-// against the count of a whole exploration, for each steering variant under sc, with
-// and without symmetry, at 3 CPUs and (-estimate.big) at 4, one request per CPU.
-// Issue 17 asks for every estimate within 2× of the count. Metrics: the count
-// (executions), the smallest and largest ratio estimate/count over seeds 1 to 3
-// (ratio-min, ratio-max), and the sampling's time per estimate (s/estimate). The count
-// runs on every core (Options.Workers) and is not timed.
+// BenchmarkEstimate measures check --estimate with its default paths
+// (cli.EstimateWithDefaultPaths) against the count of a whole exploration, for each
+// steering variant under sc, with and without symmetry, at 3 CPUs and (-estimate.big)
+// at 4, one request per CPU. Issue 17 asks for every estimate within 2× of the count.
+// Metrics: the count (executions), the smallest and largest ratio estimate/count over
+// seeds 1 to 3 (ratio-min, ratio-max), and the sampling's time per estimate
+// (s/estimate). The count runs on every core (Options.Workers) and is not timed.
 //
 //	go test ./bench -run XXX -bench Estimate -benchtime 1x [-args -estimate.big]
 //
@@ -61,7 +61,7 @@ func BenchmarkEstimate(b *testing.B) {
 					b.StartTimer()
 					for i := 0; i < b.N; i++ {
 						for seed := int64(1); seed <= 3; seed++ {
-							est := model.EstimateExploration(sc.Program, m, model.Options{Symmetry: sym}, cli.EstimatePaths, seed)
+							est := cli.EstimateWithDefaultPaths(sc.Program, m, model.Options{Symmetry: sym}, seed)
 							r := est.Executions / float64(res.Executions)
 							lo, hi = math.Min(lo, r), math.Max(hi, r)
 						}

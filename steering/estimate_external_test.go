@@ -13,14 +13,14 @@ import (
 	"github.com/steercheck/steercheck/steering"
 )
 
-// check --estimate's default (cli.EstimatePaths) comes within 2× of the count that
-// Explore gives, on every steering variant at the default configuration (3 CPUs),
-// with and without symmetry. Issue 17 asks the same at 4 CPUs, where a count takes
-// minutes: bench's BenchmarkEstimate -args -estimate.big measures it. With -short
-// only seed 1 of the variants without the seqcount, whose count takes seconds
-// (one of them under the race detector). At 3 CPUs the default counts most of the
-// tree exactly, so this test checks the claim, not the sampler: a seeded bug in the
-// sampler's weights (each branching factor one too small) passed it, and failed
+// check --estimate with its default paths (cli.EstimateWithDefaultPaths) comes within
+// 2× of the count that Explore gives, on every steering variant at the default
+// configuration (3 CPUs), with and without symmetry. Issue 17 asks the same at 4 CPUs,
+// where a count takes minutes: bench's BenchmarkEstimate -args -estimate.big measures
+// it. With -short only seed 1 of the variants without the seqcount, whose count takes
+// seconds (one of them under the race detector). At 3 CPUs the default counts most of
+// the tree exactly, so this test checks the claim, not the sampler: a seeded bug in
+// the sampler's weights (each branching factor one too small) passed it, and failed
 // model's TestEstimateApproachesTheCount.
 func TestEstimatesAgreeWithTheCounts(t *testing.T) {
 	variants, seeds := steering.VariantNames(), []int64{1, 2, 3}
@@ -41,7 +41,7 @@ func TestEstimatesAgreeWithTheCounts(t *testing.T) {
 			require.True(t, res.Complete(), v)
 			want := float64(res.Executions)
 			for _, seed := range seeds {
-				est := model.EstimateExploration(sc.Program, m, opts, cli.EstimatePaths, seed)
+				est := cli.EstimateWithDefaultPaths(sc.Program, m, opts, seed)
 				what := fmt.Sprintf("%s, symmetry %v, seed %d: estimate %.0f ± %.0f for %d executions; reproduce: "+
 					"bin/steercheck check --variant %s --model sc --estimate --seed %d (--symmetry)", v, symmetry, seed,
 					est.Executions, est.ExecutionsErr, res.Executions, v, seed)

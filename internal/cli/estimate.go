@@ -29,7 +29,11 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 		fmt.Fprintln(e.stderr, "steercheck check: interrupted")
 		return ExitInterrupt
 	}
-	fmt.Fprintf(e.stdout, "configuration: %s\nestimates with --paths %d (seed %d): the top of each run's tree counted exactly, random paths below it; executions ± standard error, and time\n\n", cfg, paths, seed)
+	how := fmt.Sprintf("--paths %d", paths)
+	if paths == 0 {
+		how = fmt.Sprintf("%d paths (%d for a run estimated above %d executions)", EstimatePaths, LargeTreePaths, int(LargeTree))
+	}
+	fmt.Fprintf(e.stdout, "configuration: %s\nestimates with %s, seed %d: the top of each run's tree counted exactly, random paths below it; executions ± standard error, and time\n\n", cfg, how, seed)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VARIANT\tMUTANT\tMODEL\tEST. EXECUTIONS\t± S.E.\tEST. TIME\tPATHS\tSAMPLING TIME")
 	code := ExitHolds
@@ -88,7 +92,9 @@ func roundSeconds(s float64) string {
 	return d.Round(time.Millisecond).String()
 }
 
-// estimateJob builds job j's run and estimates it (model.EstimateExploration).
+// estimateJob builds job j's run and estimates it (model.EstimateExploration) with
+// paths random paths, or, when paths is 0, with EstimatePaths and then, for a large
+// tree, LargeTreePaths.
 func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64, symmetry bool) (model.Estimate, error) {
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
 	if err != nil {
@@ -98,21 +104,46 @@ func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, se
 	if err != nil {
 		return model.Estimate{}, err
 	}
-	return model.EstimateExploration(sc.Program, m, model.Options{Context: ctx, Symmetry: symmetry}, paths, seed), nil
+	opts := model.Options{Context: ctx, Symmetry: symmetry}
+	if paths > 0 {
+		return model.EstimateExploration(sc.Program, m, opts, paths, seed), nil
+	}
+	return EstimateWithDefaultPaths(sc.Program, m, opts, seed), nil
 }
 
-// EstimatePaths is the number of paths check --estimate and its progress line ask
-// for. With 1000 the estimates of the steering variants at 4 CPUs were 2.7 to 6.6
-// times too small: a few heavy subtrees, missed by nearly every path, hold most
-// executions. With 10,000 the top of the tree is counted down to a deeper level, and
-// every estimate of seeds 1 to 3 came within 2× of the count (docs/PERFORMANCE.md,
-// "Estimates"), for 4 to 7 s of sampling under sc at 4 CPUs, under 3 s at 3.
-const EstimatePaths = 10_000
+// EstimateWithDefaultPaths is check --estimate's estimate of p's exploration under m
+// with the default paths: EstimatePaths, then LargeTreePaths when that estimate
+// exceeds LargeTree executions.
+func EstimateWithDefaultPaths(p *model.Program, m model.Consistency, opts model.Options, seed int64) model.Estimate {
+	est := model.EstimateExploration(p, m, opts, EstimatePaths, seed)
+	if est.Executions <= LargeTree || (opts.Context != nil && opts.Context.Err() != nil) {
+		return est
+	}
+	large := model.EstimateExploration(p, m, opts, LargeTreePaths, seed)
+	large.Elapsed += est.Elapsed // what the user waited for
+	return large
+}
 
-// estimateRun estimates job j's executions for check's progress (EstimatePaths
-// paths, seed 1; a shard's share of them), or returns -1.
+// EstimatePaths, LargeTree and LargeTreePaths are check --estimate's default (--paths
+// 0), and its progress line's: 10,000 paths, and 40,000 when the first estimate is of
+// more than a million executions. Measured against the counts (docs/PERFORMANCE.md,
+// "Estimates"; bench's BenchmarkEstimate): with 1000 paths the estimates of the
+// steering variants at 4 CPUs were 2.7 to 6.6 times too small, because a few heavy
+// subtrees, missed by nearly every path, hold most executions. With 10,000 the top of
+// the tree is counted down to a deeper level and every estimate of seeds 1 to 3 came
+// within 2× of the count but the seqcount variants' (v4.x: 0.31 to 1.46 of 8.45
+// million executions with --symmetry), which 40,000 paths brought within 2× (0.59 to
+// 0.95), for 35 to 50 s of sampling, against half an hour for the run.
+const (
+	EstimatePaths  = 10_000
+	LargeTree      = 1e6
+	LargeTreePaths = 40_000
+)
+
+// estimateRun estimates job j's executions for check's progress (the default paths,
+// seed 1; a shard's share of them), or returns -1.
 func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard, symmetry bool) float64 {
-	est, err := estimateJob(ctx, j, cfg, EstimatePaths, 1, symmetry)
+	est, err := estimateJob(ctx, j, cfg, 0, 1, symmetry)
 	if err != nil {
 		return -1
 	}
