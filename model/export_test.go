@@ -21,6 +21,17 @@ func SetOpenPairSteps(n int64) (restore func()) {
 	return func() { openPairSteps = old }
 }
 
+// CheapDomains returns p's cheap value domains (shapes.go) and the steps they took,
+// computed with cheapDomains' skip of unchanged walks, or without it when
+// everyRound.
+func CheapDomains(p *Program, everyRound bool) ([][]Value, int64) {
+	walkEveryRound = everyRound
+	defer func() { walkEveryRound = false }()
+	c := &candidates{explorer: explorer{prog: p.Seal(), start: time.Now()}}
+	c.cheapDomains()
+	return c.domain, c.steps
+}
+
 // SetSelfTestMutation breaks the explorer until reset with MutNone.
 func SetSelfTestMutation(m int) { selfTestMutation = m }
 
