@@ -133,7 +133,9 @@ func EstimateWithDefaultPaths(p *model.Program, m model.Consistency, opts model.
 // the tree is counted down to a deeper level and every estimate of seeds 1 to 3 came
 // within 2× of the count but the seqcount variants' (v4.x: 0.31 to 1.46 of 8.45
 // million executions with --symmetry), which 40,000 paths brought within 2× (0.59 to
-// 0.95), for 35 to 50 s of sampling, against half an hour for the run.
+// 0.95), for 34 to 48 s of sampling, against half an hour for the run. Without
+// --symmetry v4.x's estimates stay off (0.52 to 3.4 of four times that count, with 40,000
+// paths): the standard error then says so.
 const (
 	EstimatePaths  = 10_000
 	LargeTree      = 1e6
