@@ -68,10 +68,15 @@ func TestCheckEstimate(t *testing.T) {
 	args := []string{"check", "--estimate", "--variant", "v3.10", "--model", "sc,tso", "--paths", "200", "--seed", "7"}
 	code, out, errs := run(args...)
 	require.Equal(t, ExitHolds, code, errs)
-	assert.Contains(t, out, "estimates with --paths 200 (seed 7)")
+	assert.Contains(t, out, "estimates with --paths 200, seed 7:")
 	assert.Regexp(t, `(?m)^v3\.10 +- +sc +[\d.]+(k|e\+\d+)? +[\d.]+(k|e\+\d+)? +\S+ +\d+ +\S+$`, out)
 	_, again, _ := run(args...)
 	assert.Equal(t, rows(out), rows(again))
+	// The default: 10,000 paths (v3.10 at 3 CPUs is far below a million executions).
+	code, out, errs = run("check", "--estimate", "--variant", "v3.10", "--model", "sc")
+	require.Equal(t, ExitHolds, code, errs)
+	assert.Contains(t, out, "estimates with 10000 paths (40000 for a run estimated above 1000000 executions), seed 1:")
+	assert.Regexp(t, `(?m)^v3\.10 +- +sc +\S+ +\S+ +\S+ +1\d{4} +\S+$`, out, "at least 10,000 paths")
 }
 
 // rows are the estimate table's rows without the times (estimated and taken).
