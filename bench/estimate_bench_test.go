@@ -33,11 +33,7 @@ func BenchmarkEstimate(b *testing.B) {
 		cpus = append(cpus, 4)
 	}
 	for _, n := range cpus {
-		cfg := steering.DefaultConfig()
-		cfg.CPUs, cfg.Requests = n, nil
-		for c := 0; c < n; c++ {
-			cfg.Requests = append(cfg.Requests, steering.Request{CPU: c, Target: 0})
-		}
+		cfg := requestPerCPU(n)
 		for _, v := range steering.VariantNames() {
 			for _, sym := range []bool{false, true} {
 				b.Run(fmt.Sprintf("%dcpu/%s/symmetry=%v", n, v, sym), func(b *testing.B) {

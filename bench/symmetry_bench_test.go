@@ -25,11 +25,7 @@ func BenchmarkSymmetry(b *testing.B) {
 		cpus = append(cpus, 4)
 	}
 	for _, n := range cpus {
-		cfg := steering.DefaultConfig()
-		cfg.CPUs, cfg.Requests = n, nil
-		for c := 0; c < n; c++ {
-			cfg.Requests = append(cfg.Requests, steering.Request{CPU: c, Target: 0})
-		}
+		cfg := requestPerCPU(n)
 		for _, v := range steering.VariantNames() {
 			if n == 4 && v != "v3.10" && v != "single" {
 				continue
@@ -58,4 +54,14 @@ func BenchmarkSymmetry(b *testing.B) {
 			}
 		}
 	}
+}
+
+// requestPerCPU is the default configuration at n CPUs, one request per CPU to target 0.
+func requestPerCPU(n int) steering.Config {
+	cfg := steering.DefaultConfig()
+	cfg.CPUs, cfg.Requests = n, nil
+	for c := 0; c < n; c++ {
+		cfg.Requests = append(cfg.Requests, steering.Request{CPU: c, Target: 0})
+	}
+	return cfg
 }
