@@ -54,12 +54,8 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	tw.Flush()
 	for i, j := range jobs {
 		if errs[i] == nil && ests[i].SecondPhase != model.Exhausted {
-			name := j.variant
-			if j.mutant != "" {
-				name += "+" + j.mutant
-			}
 			fmt.Fprintf(e.stdout, "\n%s under %s: the second phase (executions with a po∪rf cycle) was not estimated: %s. The estimate counts the first phase only, and the run will end unknown for the same reason unless its first phase finds a violation.\n",
-				name, j.model, ests[i].SecondPhase)
+				runName(j.variant, j.mutant), j.model, ests[i].SecondPhase)
 		}
 	}
 	fmt.Fprintln(e.stdout, "\nAn estimate, not a verdict: the tree is sampled, not explored. A run that stops at its first violation ends sooner.")

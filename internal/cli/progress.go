@@ -64,14 +64,18 @@ func newProgress(stderr io.Writer, jobs int, quiet bool) *progress {
 	return p
 }
 
+// runName names a run's program: the variant, with "+mutant" when a mutant is applied.
+func runName(variant, mutant string) string {
+	if mutant != "" {
+		return variant + "+" + mutant
+	}
+	return variant
+}
+
 // callback returns the model.Options.Progress function for job i, and marks it running.
 func (p *progress) callback(i int, variant, mutant, modelName string) func(model.Stats) {
-	name := variant
-	if mutant != "" {
-		name += "+" + mutant
-	}
 	p.mu.Lock()
-	p.running[i] = name + " under " + modelName
+	p.running[i] = runName(variant, mutant) + " under " + modelName
 	p.began[i] = time.Now()
 	p.mu.Unlock()
 	return func(s model.Stats) {
