@@ -9,6 +9,8 @@
 //   - vq_test.go             the counts, checked (small sizes)
 //   - vq_bench_test.go       BenchmarkVQ, BenchmarkVQAcyclic (N=2..4; N=5 with -vq.big)
 //   - explore_bench_test.go  the steering scenarios
+//   - lockorder_test.go      BenchmarkLockOrderClasses: what a lock-aware reduction
+//     could save (executions per class of executions that differ only in lock order)
 //   - meter_test.go          what every benchmark reports; cputime_*_test.go reads the
 //     processor time where the system has it
 package bench
