@@ -53,6 +53,10 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	}
 	tw.Flush()
 	for i, j := range jobs {
+		if errs[i] == nil && Unreliable(ests[i]) {
+			fmt.Fprintf(e.stdout, "\n%s under %s: the standard error is more than half the estimate, which may then be off by more than 2× (a few large subtrees that most paths miss). More paths narrow it: --paths %d or more.\n",
+				runName(j.variant, j.mutant), j.model, 4*pathsAsked(paths, ests[i]))
+		}
 		if errs[i] == nil && ests[i].SecondPhase != model.Exhausted {
 			fmt.Fprintf(e.stdout, "\n%s under %s: the second phase (executions with a po∪rf cycle) was not estimated: %s. The estimate counts the first phase only, and the run will end unknown for the same reason unless its first phase finds a violation.\n",
 				runName(j.variant, j.mutant), j.model, ests[i].SecondPhase)
@@ -61,6 +65,24 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	fmt.Fprintln(e.stdout, "\nAn estimate, not a verdict: the tree is sampled, not explored. A run that stops at its first violation ends sooner.")
 	return code
 }
+
+// pathsAsked is the number of paths an estimate was asked for: --paths, or its default's
+// choice (EstimateWithDefaultPaths).
+func pathsAsked(paths int, est model.Estimate) int {
+	switch {
+	case paths > 0:
+		return paths
+	case est.Executions > LargeTree:
+		return LargeTreePaths
+	}
+	return EstimatePaths
+}
+
+// Unreliable reports whether an estimate's standard error exceeds half of it. Measured
+// at four CPUs (docs/PERFORMANCE.md, "Estimates"): the one estimate that was off by more
+// than 2× (v4.x without --symmetry, 3.4 times the count it was compared with) had a
+// standard error of 83% of it.
+func Unreliable(est model.Estimate) bool { return est.ExecutionsErr > est.Executions/2 }
 
 // roundCount prints an estimate with three significant digits.
 func roundCount(v float64) string {
