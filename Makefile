@@ -47,7 +47,8 @@ fuzz:
 	$(GO) test ./litmus -run XXX -fuzz '^FuzzTranslate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./traces -run XXX -fuzz '^FuzzUnmarshal$$' -fuzztime $(FUZZTIME)
 
-# Regenerate docs/VERDICTS.md (a test fails when it is stale).
+# Regenerate docs/VERDICTS.md (a test fails when it is stale). Its four-CPU table makes it
+# long: 60 minutes on 2 cores, 16 GB of memory at the peak (two weak-model runs at once).
 verdicts: build
 	$(BIN) verdicts --out docs/VERDICTS.md
 

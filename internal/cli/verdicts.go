@@ -24,7 +24,8 @@ var verdictsCommand = command{
 	name:    "verdicts",
 	summary: "regenerate docs/VERDICTS.md: every variant and mutant under every model",
 	help: "Runs every steering variant and mutant under every memory model at the default configuration, and under the " +
-		"weak models at two CPUs, plus the hotplug scenarios, and writes docs/VERDICTS.md. Every table names the " +
+		"weak models at two CPUs, every variant at four CPUs under sc, tso, lkmm and armv8 (with --symmetry: the longest " +
+		"runs take about half an hour each, and a weak-model run about 7 GB of memory), plus the hotplug scenarios, and writes docs/VERDICTS.md. Every table names the " +
 		"check command line that reproduces it. Must run from the repository root (it records a fingerprint of the " +
 		"sources; a test fails when the document is stale). `make verdicts` runs it.",
 	exits: `0    the document was written (its verdicts are its content: violations and unknowns included)
@@ -54,7 +55,8 @@ var verdictsCommand = command{
 
 // GenerateVerdicts runs every variant and every mutant under every memory model at the
 // default configuration, and under the weak models at the two-CPU one
-// (TwoCPUConfig), and returns docs/VERDICTS.md. The runs are check's (runJob, with
+// (TwoCPUConfig), and every variant under fourCPUModels at the four-CPU one
+// (FourCPUConfig, with Options.Symmetry), and returns docs/VERDICTS.md. The runs are check's (runJob, with
 // check's default budget, DefaultSteps), so each table's command line reproduces it.
 func GenerateVerdicts(ctx context.Context, workers int, fingerprint string, progressTo io.Writer) string {
 	cfg := steering.DefaultConfig()
@@ -63,12 +65,19 @@ func GenerateVerdicts(ctx context.Context, workers int, fingerprint string, prog
 	two := TwoCPUConfig()
 	weak := weakModelNames()
 	small := verdictJobs(weak)
-	all := append(append([]*job(nil), main...), small...)
+	four := FourCPUConfig()
+	big := variantJobs(fourCPUModels)
+	// The four-CPU runs go first: they are the longest (up to half an hour each), and
+	// the short ones then fill the other workers while the last of them finish.
+	all := append(append(append([]*job(nil), big...), main...), small...)
 	prog := newProgress(progressTo, len(all), progressTo == nil)
 	runJobs(ctx, all, workers, func(i int, j *job) {
 		o := model.Options{MaxSteps: DefaultSteps(j.model), Context: ctx, Progress: prog.callback(i, j.variant, j.mutant, j.model)}
 		c := cfg
-		if i >= len(main) {
+		switch {
+		case i < len(big):
+			o.MaxSteps, o.Symmetry, c = FourCPUSteps, true, four
+		case i >= len(big)+len(main):
 			o.MaxSteps, c = TwoCPUSteps, two
 		}
 		runJob(ctx, j, c, o, nil, "", saveOptions{})
@@ -93,12 +102,13 @@ func GenerateVerdicts(ctx context.Context, workers int, fingerprint string, prog
 	fmt.Fprintln(&b)
 	writeVerdictTables(&b, "### ", weak, small, fmt.Sprintf("steercheck check --model %s --cpus %d --targets %d --queues %d --requests %s --max-steps %d",
 		strings.Join(weak, ","), two.CPUs, two.Targets, two.Queues, steering.FormatRequests(two.Requests), TwoCPUSteps))
+	writeFourCPUTable(&b, big)
 	fmt.Fprintln(&b, "## Violations")
 	fmt.Fprintln(&b)
 	for _, list := range []struct {
 		jobs []*job
 		at   string
-	}{{main, ""}, {small, " at two CPUs"}} {
+	}{{main, ""}, {small, " at two CPUs"}, {big, " at four CPUs"}} {
 		for _, j := range list.jobs {
 			if j.err == nil && j.report.Verdict == properties.Violated {
 				name := j.variant
@@ -126,6 +136,44 @@ func TwoCPUConfig() steering.Config {
 	return steering.Config{CPUs: 2, Targets: 1, Queues: 2, Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 1, Target: 0}}}
 }
 
+// FourCPUSteps is the step budget of each run of the four-CPU table. The largest
+// runs take about 400 million steps (single under lkmm, v4.x under sc).
+const FourCPUSteps = 1_000_000_000
+
+// FourCPUConfig is the configuration of the four-CPU table: four submitters on one
+// target and two queues, one request each.
+func FourCPUConfig() steering.Config {
+	return steering.Config{CPUs: 4, Targets: 1, Queues: 2, Requests: []steering.Request{{CPU: 0, Target: 0}, {CPU: 1, Target: 0}, {CPU: 2, Target: 0}, {CPU: 3, Target: 0}}}
+}
+
+// fourCPUModels are the four-CPU table's models: sc, the store buffers of x86, the
+// kernel's model and arm64's. lkmm-alpha is left out: it costs what lkmm costs, and
+// every variant's verdict under it equals lkmm's at two and three CPUs.
+var fourCPUModels = []string{"sc", "tso", "lkmm", "armv8"}
+
+// writeFourCPUTable writes the section of the four-CPU runs, jobs.
+func writeFourCPUTable(b *bytes.Buffer, jobs []*job) {
+	four := FourCPUConfig()
+	fmt.Fprintln(b, "## Four CPUs")
+	fmt.Fprintln(b)
+	fmt.Fprintf(b, "Every variant at %s under %s, executions with a po∪rf cycle included under the weak models, with --symmetry and a budget per run of %d steps. ",
+		four, strings.Join(fourCPUModels, ", "), FourCPUSteps)
+	fmt.Fprintln(b, "--symmetry explores one execution of each family of executions that differ only by a permutation of the four submitters, which run the same code on the same target: the counts are of families, and the verdicts are the ones the whole tree gives (steering's symmetry tests compare them with and without it for every variant and mutant at two and three CPUs). lkmm-alpha is not run: its verdicts equal lkmm's in every table above, and it costs what lkmm costs.")
+	fmt.Fprintln(b)
+	writeVariantTable(b, fourCPUModels, jobs)
+	fmt.Fprintf(b, "\nReproduce: `steercheck check --model %s --cpus %d --targets %d --queues %d --requests %s --symmetry --max-steps %d`\n\n",
+		strings.Join(fourCPUModels, ","), four.CPUs, four.Targets, four.Queues, steering.FormatRequests(four.Requests), FourCPUSteps)
+	var largest *job
+	for _, j := range jobs {
+		if j.err == nil && (largest == nil || j.report.Result.Steps() > largest.report.Result.Steps()) {
+			largest = j
+		}
+	}
+	if largest != nil {
+		fmt.Fprintf(b, "The largest run, `%s` under %s, took %d explorer steps.\n\n", largest.variant, largest.model, largest.report.Result.Steps())
+	}
+}
+
 // weakModelNames are the models that allow po ∪ rf cycles.
 func weakModelNames() []string {
 	var out []string
@@ -136,6 +184,17 @@ func weakModelNames() []string {
 		}
 	}
 	return out
+}
+
+// variantJobs lists every variant (no mutant) under each of models.
+func variantJobs(models []string) []*job {
+	var jobs []*job
+	for _, v := range steering.Variants() {
+		for _, m := range models {
+			jobs = append(jobs, &job{variant: v.Name, model: m})
+		}
+	}
+	return jobs
 }
 
 // verdictJobs lists every variant and every mutant under each of models.
@@ -162,44 +221,14 @@ func writeVerdictTables(b *bytes.Buffer, prefix string, models []string, jobs []
 	if prefix == "" {
 		prefix = "## "
 	}
-	cell := func(j *job) string {
-		if j.err != nil {
-			return "error: " + j.err.Error()
-		}
-		r := j.report
-		switch r.Verdict {
-		case properties.Violated:
-			return fmt.Sprintf("violated %s (%d exec.)", r.Violation.Property.ID, r.Result.Executions)
-		case properties.Unknown:
-			return fmt.Sprintf("unknown (%d exec., %s)", r.Result.Executions, strings.TrimPrefix(unknownReason(r.Result), "stopped: "))
-		}
-		return fmt.Sprintf("holds (%d exec.)", r.Result.Executions)
-	}
-	header := func() {
-		fmt.Fprintf(b, "| | %s |\n|---|%s\n", strings.Join(models, " | "), strings.Repeat("---|", len(models)))
-	}
-	byKey := map[string]*job{}
-	for _, j := range jobs {
-		byKey[j.variant+"/"+j.mutant+"/"+j.model] = j
-	}
 	fmt.Fprintf(b, "%sVariants\n\n", prefix)
-	header()
-	for _, v := range steering.Variants() {
-		var cells []string
-		for _, m := range models {
-			cells = append(cells, cell(byKey[v.Name+"//"+m]))
-		}
-		fmt.Fprintf(b, "| `%s` | %s |\n", v.Name, strings.Join(cells, " | "))
-	}
+	writeVariantTable(b, models, jobs)
 	fmt.Fprintf(b, "\nReproduce: `%s`\n", command)
 	fmt.Fprintf(b, "\n%sMutants\n\n", prefix)
-	header()
+	cells := verdictCells(jobs)
+	writeTableHeader(b, models)
 	for _, mu := range steering.Mutants() {
-		var cells []string
-		for _, m := range models {
-			cells = append(cells, cell(byKey[mu.Variant+"/"+mu.Name+"/"+m]))
-		}
-		fmt.Fprintf(b, "| `%s` (%s) | %s |\n", mu.Name, mu.Variant, strings.Join(cells, " | "))
+		fmt.Fprintf(b, "| `%s` (%s) | %s |\n", mu.Name, mu.Variant, cells.row(mu.Variant, mu.Name, models))
 	}
 	fmt.Fprintf(b, "\nReproduce: `%s --mutant all`\n\n", command)
 	for _, mu := range steering.Mutants() {
@@ -207,6 +236,56 @@ func writeVerdictTables(b *bytes.Buffer, prefix string, models []string, jobs []
 			fmt.Fprintf(b, "`%s` is equivalent to %s, not missed: %s.\n\n", mu.Name, mu.Variant, mu.Equivalent)
 		}
 	}
+}
+
+// writeVariantTable writes the table of the variants' verdicts in jobs, a column per
+// model.
+func writeVariantTable(b *bytes.Buffer, models []string, jobs []*job) {
+	cells := verdictCells(jobs)
+	writeTableHeader(b, models)
+	for _, v := range steering.Variants() {
+		fmt.Fprintf(b, "| `%s` | %s |\n", v.Name, cells.row(v.Name, "", models))
+	}
+}
+
+func writeTableHeader(b *bytes.Buffer, models []string) {
+	fmt.Fprintf(b, "| | %s |\n|---|%s\n", strings.Join(models, " | "), strings.Repeat("---|", len(models)))
+}
+
+// verdictTable indexes jobs by variant, mutant and model.
+type verdictTable map[string]*job
+
+func verdictCells(jobs []*job) verdictTable {
+	t := verdictTable{}
+	for _, j := range jobs {
+		t[j.variant+"/"+j.mutant+"/"+j.model] = j
+	}
+	return t
+}
+
+// row is the cells of one variant (mutant "") or mutant under each of models.
+func (t verdictTable) row(variant, mutant string, models []string) string {
+	var cells []string
+	for _, m := range models {
+		cells = append(cells, verdictCell(t[variant+"/"+mutant+"/"+m]))
+	}
+	return strings.Join(cells, " | ")
+}
+
+// verdictCell is one run's cell: its verdict and its executions, with the property
+// broken or the reason it stopped.
+func verdictCell(j *job) string {
+	if j.err != nil {
+		return "error: " + j.err.Error()
+	}
+	r := j.report
+	switch r.Verdict {
+	case properties.Violated:
+		return fmt.Sprintf("violated %s (%d exec.)", r.Violation.Property.ID, r.Result.Executions)
+	case properties.Unknown:
+		return fmt.Sprintf("unknown (%d exec., %s)", r.Result.Executions, strings.TrimPrefix(unknownReason(r.Result), "stopped: "))
+	}
+	return fmt.Sprintf("holds (%d exec.)", r.Result.Executions)
 }
 
 // hotplugScenario is one CPU-hotplug scenario reported in docs/VERDICTS.md.
