@@ -25,7 +25,8 @@ var verdictsCommand = command{
 	summary: "regenerate docs/VERDICTS.md: every variant and mutant under every model",
 	help: "Runs every steering variant and mutant under every memory model at the default configuration, and under the " +
 		"weak models at two CPUs, every variant at four CPUs under sc, tso, lkmm and armv8 (with --symmetry: the longest " +
-		"runs take about half an hour each, and a weak-model run about 7 GB of memory), plus the hotplug scenarios, and writes docs/VERDICTS.md. Every table names the " +
+		"runs take about half an hour each, and a weak-model run about 7 GB of memory), plus the hotplug scenarios, and " +
+		"writes docs/VERDICTS.md. Every table names the " +
 		"check command line that reproduces it. Must run from the repository root (it records a fingerprint of the " +
 		"sources; a test fails when the document is stale). `make verdicts` runs it.",
 	exits: `0    the document was written (its verdicts are its content: violations and unknowns included)
@@ -56,8 +57,9 @@ var verdictsCommand = command{
 // GenerateVerdicts runs every variant and every mutant under every memory model at the
 // default configuration, and under the weak models at the two-CPU one
 // (TwoCPUConfig), and every variant under fourCPUModels at the four-CPU one
-// (FourCPUConfig, with Options.Symmetry), and returns docs/VERDICTS.md. The runs are check's (runJob, with
-// check's default budget, DefaultSteps), so each table's command line reproduces it.
+// (FourCPUConfig, with Options.Symmetry), and returns docs/VERDICTS.md. The runs are
+// check's (runJob, with check's default budget, DefaultSteps, at the default
+// configuration), so each table's command line reproduces it.
 func GenerateVerdicts(ctx context.Context, workers int, fingerprint string, progressTo io.Writer) string {
 	cfg := steering.DefaultConfig()
 	models := barriers.Names()
