@@ -99,7 +99,7 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	f.shard = fs.text("shard", "", "explore only shard `I/N` of each run (0 <= I < N), a deterministic 1/N of its executions; "+
 		"'steercheck merge' combines the N --json reports into the whole run's verdicts (default: the whole run)")
 	f.estimate = fs.Bool("estimate", false, "do not check: estimate each run's executions and time: the top of its exploration tree counted exactly, random paths below (Knuth's estimator, stratified), with the standard error; a note when that error exceeds half the estimate")
-	f.paths = fs.intRange("paths", 0, 0, 1_000_000, fmt.Sprintf("`N` for --estimate: the top of the tree is counted down to about 4N nodes, and at least two random paths start from each; 0: %d paths, and %d when that estimate exceeds %d executions (default: 0)", EstimatePaths, LargeTreePaths, int(LargeTree)))
+	f.paths = fs.intRange("paths", 0, 0, 1_000_000, fmt.Sprintf("`N` for --estimate: the top of the tree is counted down to about 4N nodes, and at least two random paths start from each; 0: %d paths, %d when that estimate exceeds %d executions, and %d when the second exceeds %d (or when an estimate's standard error is above half of it) (default: 0)", EstimatePaths, LargeTreePaths, int(LargeTree), HugeTreePaths, int(HugeTree)))
 	f.seed = fs.count("seed", 1, "`SEED` of --estimate's random paths: the same seed, the same estimate (default: 1)")
 	return func(pos []string) int {
 		if len(pos) > 0 {

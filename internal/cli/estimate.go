@@ -17,12 +17,13 @@ import (
 // and exits 0, or 2 when a run cannot be built.
 func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, seed int64, symmetry bool) int {
 	ests := make([]model.Estimate, len(jobs))
+	asked := make([]int, len(jobs))
 	errs := make([]error, len(jobs))
 	var mu sync.Mutex
 	runJobs(e.ctx, jobs, workers, func(i int, j *job) {
-		est, err := estimateJob(e.ctx, j, cfg, paths, seed, symmetry)
+		est, n, err := estimateJob(e.ctx, j, cfg, paths, seed, symmetry)
 		mu.Lock()
-		ests[i], errs[i] = est, err
+		ests[i], asked[i], errs[i] = est, n, err
 		mu.Unlock()
 	})
 	if e.ctx.Err() != nil {
@@ -31,7 +32,7 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	}
 	how := fmt.Sprintf("--paths %d", paths)
 	if paths == 0 {
-		how = fmt.Sprintf("%d paths (%d for a run estimated above %d executions)", EstimatePaths, LargeTreePaths, int(LargeTree))
+		how = fmt.Sprintf("%d paths (%d for a run estimated above %d executions, %d above %d)", EstimatePaths, LargeTreePaths, int(LargeTree), HugeTreePaths, int(HugeTree))
 	}
 	fmt.Fprintf(e.stdout, "configuration: %s\nestimates with %s, seed %d: the top of each run's tree counted exactly, random paths below it; executions ± standard error, and time\n\n", cfg, how, seed)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -55,7 +56,7 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	for i, j := range jobs {
 		if errs[i] == nil && Unreliable(ests[i]) {
 			fmt.Fprintf(e.stdout, "\n%s under %s: the standard error is more than half the estimate, which may then be off by more than 2× (a few large subtrees that most paths miss). More paths narrow it: --paths %d or more.\n",
-				runName(j.variant, j.mutant), j.model, 4*pathsAsked(paths, ests[i]))
+				runName(j.variant, j.mutant), j.model, 4*asked[i])
 		}
 		if errs[i] == nil && ests[i].SecondPhase != model.Exhausted {
 			fmt.Fprintf(e.stdout, "\n%s under %s: the second phase (executions with a po∪rf cycle) was not estimated: %s. The estimate counts the first phase only, and the run will end unknown for the same reason unless its first phase finds a violation.\n",
@@ -64,18 +65,6 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	}
 	fmt.Fprintln(e.stdout, "\nAn estimate, not a verdict: the tree is sampled, not explored. A run that stops at its first violation ends sooner.")
 	return code
-}
-
-// pathsAsked is the number of paths an estimate was asked for: --paths, or its default's
-// choice (EstimateWithDefaultPaths).
-func pathsAsked(paths int, est model.Estimate) int {
-	switch {
-	case paths > 0:
-		return paths
-	case est.Executions > LargeTree:
-		return LargeTreePaths
-	}
-	return EstimatePaths
 }
 
 // Unreliable reports whether an estimate's standard error exceeds half of it. Measured
@@ -111,59 +100,88 @@ func roundSeconds(s float64) string {
 }
 
 // estimateJob builds job j's run and estimates it (model.EstimateExploration) with
-// paths random paths, or, when paths is 0, with EstimatePaths and then, for a large
-// tree, LargeTreePaths.
-func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64, symmetry bool) (model.Estimate, error) {
+// paths random paths, or, when paths is 0, with the default paths
+// (EstimateWithDefaultPaths). It also returns the paths it asked for last.
+func estimateJob(ctx context.Context, j *job, cfg steering.Config, paths int, seed int64, symmetry bool) (model.Estimate, int, error) {
 	sc, err := steering.Build(j.variant, j.mutant, cfg)
 	if err != nil {
-		return model.Estimate{}, err
+		return model.Estimate{}, 0, err
 	}
 	m, err := barriers.New(j.model)
 	if err != nil {
-		return model.Estimate{}, err
+		return model.Estimate{}, 0, err
 	}
 	opts := model.Options{Context: ctx, Symmetry: symmetry}
 	if paths > 0 {
-		return model.EstimateExploration(sc.Program, m, opts, paths, seed), nil
+		return model.EstimateExploration(sc.Program, m, opts, paths, seed), paths, nil
 	}
-	return EstimateWithDefaultPaths(sc.Program, m, opts, seed), nil
+	est, asked := estimateWithDefaultPaths(sc.Program, m, opts, seed)
+	return est, asked, nil
 }
 
 // EstimateWithDefaultPaths is check --estimate's estimate of p's exploration under m
-// with the default paths: EstimatePaths, then LargeTreePaths when that estimate
-// exceeds LargeTree executions.
+// with the default paths: EstimatePaths; then LargeTreePaths when that estimate
+// exceeds LargeTree executions or is Unreliable; then HugeTreePaths when the second
+// exceeds HugeTree or is Unreliable.
 func EstimateWithDefaultPaths(p *model.Program, m model.Consistency, opts model.Options, seed int64) model.Estimate {
-	est := model.EstimateExploration(p, m, opts, EstimatePaths, seed)
-	if est.Executions <= LargeTree || (opts.Context != nil && opts.Context.Err() != nil) {
-		return est
-	}
-	large := model.EstimateExploration(p, m, opts, LargeTreePaths, seed)
-	large.Elapsed += est.Elapsed // what the user waited for
-	return large
+	est, _ := estimateWithDefaultPaths(p, m, opts, seed)
+	return est
 }
 
-// EstimatePaths, LargeTree and LargeTreePaths are check --estimate's default (--paths
-// 0), and its progress line's: 10,000 paths, and 40,000 when the first estimate is of
-// more than a million executions. Measured against the counts (docs/PERFORMANCE.md,
-// "Estimates"; bench's BenchmarkEstimate): with 1000 paths the estimates of the
-// steering variants at 4 CPUs were 2.7 to 6.6 times too small, because a few heavy
-// subtrees, missed by nearly every path, hold most executions. With 10,000 the top of
-// the tree is counted down to a deeper level and every estimate of seeds 1 to 3 came
-// within 2× of the count but the seqcount variants' (v4.x: 0.31 to 1.46 of 8.45
-// million executions with --symmetry), which 40,000 paths brought within 2× (0.59 to
-// 0.95), for 34 to 48 s of sampling, against half an hour for the run. Without
-// --symmetry v4.x's estimates stay off (0.52 to 3.4 of four times that count, with 40,000
-// paths): the standard error then says so.
+func estimateWithDefaultPaths(p *model.Program, m model.Consistency, opts model.Options, seed int64) (model.Estimate, int) {
+	var est model.Estimate
+	asked := 0
+	var waited time.Duration // what the user waited for: every stage
+	for i, stage := range defaultPathStages {
+		if i > 0 && est.Executions <= stage.above && !Unreliable(est) {
+			break
+		}
+		if i > 0 && opts.Context != nil && opts.Context.Err() != nil {
+			break
+		}
+		est, asked = sampleTree(p, m, opts, stage.paths, seed), stage.paths
+		waited += est.Elapsed
+		est.Elapsed = waited
+	}
+	return est, asked
+}
+
+// sampleTree is model.EstimateExploration; tests replace it.
+var sampleTree = model.EstimateExploration
+
+// defaultPathStages are EstimateWithDefaultPaths' stages: each samples its paths when
+// the previous stage's estimate is above its threshold or Unreliable.
+var defaultPathStages = []struct {
+	paths int
+	above float64
+}{{EstimatePaths, 0}, {LargeTreePaths, LargeTree}, {HugeTreePaths, HugeTree}}
+
+// EstimatePaths, LargeTree and LargeTreePaths, HugeTree and HugeTreePaths are check
+// --estimate's default (--paths 0), and its progress line's: 10,000 paths, 40,000 when
+// that first estimate is of more than a million executions, and 160,000 when the
+// second is of more than ten million (or when a stage's estimate is Unreliable).
+// Measured against the counts (docs/PERFORMANCE.md, "Estimates"; bench's
+// BenchmarkEstimate): with 1000 paths the estimates of the steering variants at 4 CPUs
+// were 2.7 to 6.6 times too small, because a few heavy subtrees, missed by nearly every
+// path, hold most executions. With 10,000 the top of the tree is counted down to a
+// deeper level and every estimate of seeds 1 to 3 came within 2× of the count but the
+// seqcount variants' (v4.x: 0.31 to 1.46 of 8.45 million executions with --symmetry),
+// which 40,000 paths brought within 2× (0.59 to 0.95), for 34 to 48 s of sampling,
+// against half an hour for the run. Without --symmetry v4.x's estimates with 40,000
+// paths were 0.50 to 3.4 of its count (seeds 1 to 5), and 0.59 to 1.08 with 160,000
+// (about 3 minutes of sampling on a free core, for a run of about an hour on two).
 const (
 	EstimatePaths  = 10_000
 	LargeTree      = 1e6
 	LargeTreePaths = 40_000
+	HugeTree       = 1e7
+	HugeTreePaths  = 160_000
 )
 
 // estimateRun estimates job j's executions for check's progress (the default paths,
 // seed 1; a shard's share of them), or returns -1.
 func estimateRun(ctx context.Context, j *job, cfg steering.Config, shard model.Shard, symmetry bool) float64 {
-	est, err := estimateJob(ctx, j, cfg, 0, 1, symmetry)
+	est, _, err := estimateJob(ctx, j, cfg, 0, 1, symmetry)
 	if err != nil {
 		return -1
 	}

@@ -75,7 +75,7 @@ func TestCheckEstimate(t *testing.T) {
 	// The default: 10,000 paths (v3.10 at 3 CPUs is far below a million executions).
 	code, out, errs = run("check", "--estimate", "--variant", "v3.10", "--model", "sc")
 	require.Equal(t, ExitHolds, code, errs)
-	assert.Contains(t, out, "estimates with 10000 paths (40000 for a run estimated above 1000000 executions), seed 1:")
+	assert.Contains(t, out, "estimates with 10000 paths (40000 for a run estimated above 1000000 executions, 160000 above 10000000), seed 1:")
 	assert.Regexp(t, `(?m)^v3\.10 +- +sc +\S+ +\S+ +\S+ +1\d{4} +\S+$`, out, "at least 10,000 paths")
 	assert.NotContains(t, out, "standard error is more than half")
 }
@@ -122,4 +122,39 @@ func TestProgressEstimatesTheTimeLeft(t *testing.T) {
 	assert.Contains(t, p.line(10*time.Second), "200 executions (20/s), 0/2 runs done, ~40s left (estimated); running: v3.10 under sc")
 	update(model.Stats{Executions: 1200}) // past the estimate: nothing to say
 	assert.NotContains(t, p.line(10*time.Second), "left")
+}
+
+// The default paths grow by stages: 10,000; 40,000 above a million executions or when
+// unreliable; 160,000 above ten million or when unreliable again.
+func TestDefaultPathsStages(t *testing.T) {
+	defer func(f func(*model.Program, model.Consistency, model.Options, int, int64) model.Estimate) { sampleTree = f }(sampleTree)
+	for _, c := range []struct {
+		name      string
+		estimates map[int]model.Estimate // by paths
+		asked     []int
+	}{
+		{"small", map[int]model.Estimate{EstimatePaths: {Executions: 5e5, ExecutionsErr: 1e4}}, []int{EstimatePaths}},
+		{"small but unreliable", map[int]model.Estimate{EstimatePaths: {Executions: 5e5, ExecutionsErr: 3e5},
+			LargeTreePaths: {Executions: 6e5, ExecutionsErr: 1e4}}, []int{EstimatePaths, LargeTreePaths}},
+		{"large", map[int]model.Estimate{EstimatePaths: {Executions: 2e6}, LargeTreePaths: {Executions: 3e6}}, []int{EstimatePaths, LargeTreePaths}},
+		{"huge", map[int]model.Estimate{EstimatePaths: {Executions: 2e7}, LargeTreePaths: {Executions: 1.5e7},
+			HugeTreePaths: {Executions: 2.1e7}}, []int{EstimatePaths, LargeTreePaths, HugeTreePaths}},
+		{"large but unreliable", map[int]model.Estimate{EstimatePaths: {Executions: 2e6}, LargeTreePaths: {Executions: 3e6, ExecutionsErr: 2e6},
+			HugeTreePaths: {Executions: 4e6}}, []int{EstimatePaths, LargeTreePaths, HugeTreePaths}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var asked []int
+			sampleTree = func(_ *model.Program, _ model.Consistency, _ model.Options, paths int, _ int64) model.Estimate {
+				asked = append(asked, paths)
+				e := c.estimates[paths]
+				e.Elapsed = time.Second
+				return e
+			}
+			est, last := estimateWithDefaultPaths(nil, nil, model.Options{}, 1)
+			assert.Equal(t, c.asked, asked)
+			assert.Equal(t, c.asked[len(c.asked)-1], last)
+			assert.Equal(t, c.estimates[last].Executions, est.Executions)
+			assert.Equal(t, time.Duration(len(c.asked))*time.Second, est.Elapsed, "the time of every stage")
+		})
+	}
 }
