@@ -127,7 +127,9 @@ func TestProgressEstimatesTheTimeLeft(t *testing.T) {
 // The default paths grow by stages: 10,000; 40,000 above a million executions or when
 // unreliable; 160,000 above ten million or when unreliable again.
 func TestDefaultPathsStages(t *testing.T) {
-	defer func(f func(*model.Program, model.Consistency, model.Options, int, int64) model.Estimate) { sampleTree = f }(sampleTree)
+	defer func(f func(*model.Program, model.Consistency, model.Options, int, int64) model.Estimate) {
+		sampleTree = f
+	}(sampleTree)
 	for _, c := range []struct {
 		name      string
 		estimates map[int]model.Estimate // by paths
