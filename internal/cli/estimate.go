@@ -55,7 +55,7 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 	tw.Flush()
 	for i, j := range jobs {
 		if errs[i] == nil && Unreliable(ests[i]) {
-			fmt.Fprintf(e.stdout, "\n%s under %s: the standard error is more than half the estimate, which may then be off by more than 2× (a few large subtrees that most paths miss). More paths narrow it: --paths %d or more.\n",
+			fmt.Fprintf(e.stdout, "\n%s under %s: the standard error is more than half the estimate, which may then be off by more than 2× (a few large subtrees that most paths miss). More paths narrow it only when they let the exactly counted top of the tree go a level deeper: try --paths %d or more.\n",
 				runName(j.variant, j.mutant), j.model, 4*asked[i])
 		}
 		if errs[i] == nil && ests[i].SecondPhase != model.Exhausted {
