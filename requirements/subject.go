@@ -123,15 +123,19 @@ func (b Budget) cells() Budget {
 // the barriers configuration takes well under a second for most annotations;
 // without cycles, lkmm's entries without a violation stayed undecided ("acyclic
 // ok"). A check that needs more than CycleMaxSteps is unknown, never "not required".
-// The table's cells get 14M steps: under lkmm the weakenings that make the ring's
-// stores plain need 1.8M (single) to 8.9M (v3.10) steps to complete, v2-2012's 44M
-// and more, v3.10's and v3.17's used.ring ones more than 12M. Since the exit cut's
-// gaps are speculated maximally (model/exitcut.go), virtqueue_add:avail.ring made
-// plain takes 2.1M (single), 10.6M (v3.10) and 10.0M (v3.17) steps: the exit cut
-// had lost graphs there before. With 10M per cell `make verdicts && make barriers`
-// took 14m21s on 2 cores, 8m46s with 1.5M per cell (measured on 2026-12-03).
+// The table's cells get 60M steps: under lkmm the weakenings that make the ring's
+// stores plain need 1.8M (single) to 8.9M (v3.10) steps to complete, v2-2012's
+// device:avail.ring 44M; v2-2012's virtqueue_add:avail.ring and device:used.ring and
+// v3.10's and v3.17's device:used.ring more than 60M (v3.10's had not completed
+// after 26 minutes of processor time; 60M steps take about 3.5 minutes): deciding them
+// needs an explorer that builds po ∪ rf cycles directly. Since the exit
+// cut's gaps are speculated maximally (model/exitcut.go), virtqueue_add:avail.ring
+// made plain takes 2.1M (single), 10.6M (v3.10) and 10.0M (v3.17) steps: the exit
+// cut had lost graphs there before. With 10M per cell `make verdicts && make
+// barriers` took 14m21s on 2 cores, 8m46s with 1.5M per cell (measured on
+// 2026-12-03); docs/PERFORMANCE.md has the time with 60M.
 var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"lkmm", "lkmm-alpha", "armv8"},
-	CycleMaxSteps: 1_500_000, CellMaxSteps: 14_000_000}
+	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000}
 
 // options are the exploration bounds of one check under m.
 func (b Budget) options(m model.Consistency) model.Options {
