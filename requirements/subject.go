@@ -125,8 +125,8 @@ func (b Budget) cells() Budget {
 // ok"). A check that needs more than CycleMaxSteps is unknown, never "not required".
 // The table's cells get 60M steps: under lkmm the weakenings that make the ring's
 // stores plain need 1.8M (single) to 8.9M (v3.10) steps to complete, v2-2012's
-// device:avail.ring 44M; v2-2012's virtqueue_add:avail.ring and device:used.ring and
-// v3.10's and v3.17's device:used.ring more than 60M (v3.10's had not completed
+// device:avail.ring 44M, its virtqueue_add:avail.ring between 14M and 60M; its
+// device:used.ring, v3.10's and v3.17's more than 60M (v3.10's had not completed
 // after 26 minutes of processor time; 60M steps take about 3.5 minutes): deciding them
 // needs an explorer that builds po ∪ rf cycles directly. Since the exit
 // cut's gaps are speculated maximally (model/exitcut.go), virtqueue_add:avail.ring
