@@ -74,7 +74,7 @@ func CheckFIFO(sc *steering.Scenario, g *model.ExecutionGraph, timeout time.Dura
 				continue
 			}
 			if rx == nil {
-				rx = newReach(g, h.Rel)
+				rx = newReach(g, h.Rel, h.Time)
 			}
 			if h.Rel == RelPo || !rx.canAdd(A.submitted, B.submit, B.consume, A.consume) {
 				continue

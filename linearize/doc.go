@@ -15,6 +15,8 @@
 //     around porcupine.Model (partitioned by target, hashed, readable descriptions).
 //   - check.go: CheckFIFO and its Result (holds, violated, unknown), with the
 //     witness orders that make the check cover every linearization of the execution.
+//   - order_reference_test.go: the map-based order and reachability as first written,
+//     the reference the slice-based ones must agree with on explored graphs.
 //   - oracle_test.go: a brute-force linearizability oracle for tiny histories that
 //     checks the porcupine model on random histories (rapid).
 package linearize

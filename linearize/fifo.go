@@ -2,8 +2,6 @@ package linearize
 
 import (
 	"fmt"
-	"hash/fnv"
-	"sort"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -91,24 +89,36 @@ func FIFOModel() porcupine.Model {
 			return ok, next
 		},
 		Equal: func(a, b interface{}) bool { return equalStates(a.(State), b.(State)) },
-		Hash: func(state interface{}) uint64 {
-			h := fnv.New64a()
-			for _, r := range state.(State) {
-				fmt.Fprintf(h, "%d,", r)
-			}
-			return h.Sum64()
-		},
+		Hash:  func(state interface{}) uint64 { return hashState(state.(State)) },
 		DescribeOperation: func(input, output interface{}) string {
 			return Describe(input.(Input), output.(Output))
 		},
 		DescribeState: func(state interface{}) string { return state.(State).String() },
 		DescribeOperationMetadata: func(info interface{}) string {
-			if s, ok := info.(string); ok {
-				return s
+			switch m := info.(type) {
+			case string:
+				return m
+			case fmt.Stringer:
+				return m.String()
 			}
 			return ""
 		},
 	}
+}
+
+// hashState is FNV-1a over the requests of s, eight bytes each.
+func hashState(s State) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, r := range s {
+		v := uint64(r)
+		for i := 0; i < 8; i++ {
+			h ^= v & 0xff
+			h *= prime
+			v >>= 8
+		}
+	}
+	return h
 }
 
 func equalStates(a, b State) bool {
@@ -126,19 +136,19 @@ func equalStates(a, b State) bool {
 // partitionByTarget splits a history into one sub-history per target, in target
 // order, each keeping the operations' relative order.
 func partitionByTarget(history []porcupine.Operation) [][]porcupine.Operation {
-	byTarget := map[int][]porcupine.Operation{}
+	var byTarget [][]porcupine.Operation
 	for _, op := range history {
 		t := op.Input.(Input).Target
+		for t >= len(byTarget) {
+			byTarget = append(byTarget, nil)
+		}
 		byTarget[t] = append(byTarget[t], op)
 	}
-	targets := make([]int, 0, len(byTarget))
-	for t := range byTarget {
-		targets = append(targets, t)
-	}
-	sort.Ints(targets)
-	out := make([][]porcupine.Operation, 0, len(targets))
-	for _, t := range targets {
-		out = append(out, byTarget[t])
+	out := byTarget[:0]
+	for _, ops := range byTarget {
+		if ops != nil {
+			out = append(out, ops)
+		}
 	}
 	return out
 }

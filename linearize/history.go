@@ -12,10 +12,28 @@ import (
 // History is the porcupine history of one execution of a steering scenario.
 type History struct {
 	Ops   []porcupine.Operation
-	Order []model.EventRef         // the logical time: event i happens at time i
-	Rel   Relation                 // the relation Order respects
-	Time  map[model.EventRef]int64 // the time of each event
-	End   int64                    // one past the last event: the return of a call that never returned
+	Order []model.EventRef // the logical time: event i happens at time i
+	Rel   Relation         // the relation Order respects
+	Time  Times            // the time of each event
+	End   int64            // one past the last event: the return of a call that never returned
+}
+
+// Times is the logical time of each event of an execution: its place in History.Order.
+type Times struct {
+	ids eventIDs
+	at  []int64
+}
+
+// Of is the time of event r.
+func (t Times) Of(r model.EventRef) int64 { return t.at[t.ids.id(r)] }
+
+func timesOf(g *model.ExecutionGraph, order []model.EventRef) Times {
+	t := Times{ids: newEventIDs(g)}
+	t.at = make([]int64, t.ids.n)
+	for i, r := range order {
+		t.at[t.ids.id(r)] = int64(i)
+	}
+	return t
 }
 
 // HistoryOf reads the per-target request stream off an execution of sc. Each request
@@ -33,28 +51,24 @@ func HistoryOf(sc *steering.Scenario, g *model.ExecutionGraph) History {
 
 // historyIn is HistoryOf in a given logical time.
 func historyIn(sc *steering.Scenario, g *model.ExecutionGraph, order []model.EventRef, rel Relation) History {
-	h := History{Order: order, Rel: rel, Time: make(map[model.EventRef]int64, len(order)), End: int64(len(order))}
-	for i, r := range order {
-		h.Time[r] = int64(i)
-	}
+	h := History{Order: order, Rel: rel, Time: timesOf(g, order), End: int64(len(order))}
 	reqs, consumes := requestMarkers(sc, g, order)
 	for id := range reqs {
 		q := &reqs[id]
 		if !q.hasSubmit || !q.hasConsume {
 			continue
 		}
-		ret, meta := h.End, fmt.Sprintf("%s: queuecommand never returned", sc.DescribeRequest(id))
+		ret := h.End
 		if q.hasRet {
-			ret = h.Time[q.submitted]
-			meta = fmt.Sprintf("%s: submit %s, return %s", sc.DescribeRequest(id), q.submit, q.submitted)
+			ret = h.Time.Of(q.submitted)
 		}
 		h.Ops = append(h.Ops, porcupine.Operation{
 			ClientId: int(q.submit.Thread),
 			Input:    Input{Kind: Enqueue, Target: sc.Requests[id].Target, Req: id},
-			Call:     h.Time[q.submit],
+			Call:     h.Time.Of(q.submit),
 			Output:   Output{Req: -1},
 			Return:   ret,
-			Metadata: meta,
+			Metadata: enqueueNote{sc: sc, req: id, markers: *q},
 		})
 	}
 	for _, r := range consumes {
@@ -63,13 +77,40 @@ func historyIn(sc *steering.Scenario, g *model.ExecutionGraph, order []model.Eve
 		h.Ops = append(h.Ops, porcupine.Operation{
 			ClientId: int(r.Thread),
 			Input:    Input{Kind: Dequeue, Target: sc.Requests[id].Target},
-			Call:     h.Time[r],
+			Call:     h.Time.Of(r),
 			Output:   Output{Req: id},
-			Return:   h.Time[r],
-			Metadata: fmt.Sprintf("%s consumed r%d from queue %d (%s)", sc.ThreadName(int(r.Thread)), id, e.Args[1], r),
+			Return:   h.Time.Of(r),
+			Metadata: dequeueNote{sc: sc, req: id, queue: e.Args[1], consume: r},
 		})
 	}
 	return h
+}
+
+// enqueueNote and dequeueNote describe an operation for porcupine's visualization.
+// They are formatted only when it asks: formatting every operation of every execution
+// checked took longer than the check.
+type enqueueNote struct {
+	sc      *steering.Scenario
+	req     int
+	markers reqMarkers
+}
+
+func (n enqueueNote) String() string {
+	if !n.markers.hasRet {
+		return fmt.Sprintf("%s: queuecommand never returned", n.sc.DescribeRequest(n.req))
+	}
+	return fmt.Sprintf("%s: submit %s, return %s", n.sc.DescribeRequest(n.req), n.markers.submit, n.markers.submitted)
+}
+
+type dequeueNote struct {
+	sc      *steering.Scenario
+	req     int
+	queue   model.Value
+	consume model.EventRef
+}
+
+func (n dequeueNote) String() string {
+	return fmt.Sprintf("%s consumed r%d from queue %d (%s)", n.sc.ThreadName(int(n.consume.Thread)), n.req, n.queue, n.consume)
 }
 
 // reqMarkers are the markers of one request.
@@ -114,7 +155,7 @@ func requestMarkers(sc *steering.Scenario, g *model.ExecutionGraph, order []mode
 func WriteHTML(path string, sc *steering.Scenario, g *model.ExecutionGraph, res Result) error {
 	info := res.Info
 	h := res.History
-	if h.Time == nil {
+	if h.Order == nil {
 		h = HistoryOf(sc, g)
 	}
 	info.AddAnnotations(Annotations(sc, g, h))
@@ -142,10 +183,10 @@ func Annotations(sc *steering.Scenario, g *model.ExecutionGraph, h History) []po
 		}
 		out = append(out, porcupine.Annotation{
 			ClientId:    int(r.Thread),
-			Start:       h.Time[r],
+			Start:       h.Time.Of(r),
 			Description: fmt.Sprintf("steer r%d → q%d", id, q),
 			Details: fmt.Sprintf("%s steered to queue %d; reqs seen %d (%s); event %s, time %d in %s order",
-				sc.DescribeRequest(id), q, seen, busy, r, h.Time[r], h.Rel),
+				sc.DescribeRequest(id), q, seen, busy, r, h.Time.Of(r), h.Rel),
 			BackgroundColor: "#fde68a",
 		})
 	}

@@ -54,65 +54,39 @@ func OrderWith(g *model.ExecutionGraph, extra [][2]model.EventRef) ([]model.Even
 }
 
 // topoOrder runs Kahn's algorithm over po ∪ rf, plus co ∪ fr when full is set, plus
-// the extra edges; ok is false when the relation is cyclic.
+// the extra edges; ok is false when the relation is cyclic. At each step it takes the
+// next event of the lowest-numbered thread whose predecessors are all placed.
 func topoOrder(g *model.ExecutionGraph, full bool, extra [][2]model.EventRef) ([]model.EventRef, bool) {
-	preds := map[model.EventRef][]model.EventRef{}
-	edge := func(from, to model.EventRef) {
-		if !from.IsInit() && from != to {
-			preds[to] = append(preds[to], from)
-		}
-	}
-	for _, e := range extra {
-		edge(e[0], e[1])
-	}
-	for t := range g.Threads {
-		for i := range g.Threads[t].Events {
-			e := &g.Threads[t].Events[i]
-			if e.Kind != model.KindRead {
-				continue
-			}
-			r := model.EventRef{Thread: int32(t), Index: int32(i)}
-			edge(e.RF, r)
-			if full {
-				// fr: the read comes before the write that follows the one it read.
-				if next := g.CoIndex(e.RF) + 1; next < len(g.Co[e.Loc]) {
-					edge(r, g.Co[e.Loc][next])
-				}
-			}
-		}
-	}
+	ids := newEventIDs(g)
+	rel := RelPoRf
 	if full {
-		for _, co := range g.Co {
-			for i := 1; i < len(co); i++ {
-				edge(co[i-1], co[i])
-			}
-		}
+		rel = RelSC
 	}
-	done := map[model.EventRef]bool{}
+	// Program order is left out of the edges: each thread's cursor keeps it.
+	succ := newSuccessors(ids, relationEdges(g, ids, rel, false, extra))
+	pending := make([]int32, ids.n) // predecessors not yet placed, edge by edge
+	for _, v := range succ.to {
+		pending[v]++
+	}
 	next := make([]int32, len(g.Threads))
-	total := g.NumEvents()
-	out := make([]model.EventRef, 0, total)
-	for len(out) < total {
+	out := make([]model.EventRef, 0, ids.n)
+	for int32(len(out)) < ids.n {
 		progressed := false
 		for t := range g.Threads {
 			if int(next[t]) >= len(g.Threads[t].Events) {
 				continue
 			}
-			r := model.EventRef{Thread: int32(t), Index: next[t]}
-			ready := true
-			for _, q := range preds[r] {
-				if !done[q] {
-					ready = false
-					break
-				}
+			v := ids.off[t] + next[t]
+			if pending[v] != 0 {
+				continue
 			}
-			if ready {
-				done[r] = true
-				out = append(out, r)
-				next[t]++
-				progressed = true
-				break
+			out = append(out, model.EventRef{Thread: int32(t), Index: next[t]})
+			next[t]++
+			for _, s := range succ.of(v) {
+				pending[s]--
 			}
+			progressed = true
+			break
 		}
 		if !progressed {
 			return nil, false
@@ -121,32 +95,41 @@ func topoOrder(g *model.ExecutionGraph, full bool, extra [][2]model.EventRef) ([
 	return out, true
 }
 
-// reach answers reachability questions over the relation Order used (po ∪ rf, plus
-// co ∪ fr for RelSC) by depth-first search.
-type reach struct {
-	off  []int32
-	succ [][]int32
-	seen []bool
+// eventIDs numbers g's events 0..n-1, thread by thread, so that relations over them
+// are slices: building maps keyed by event was most of the time P1's check took.
+type eventIDs struct {
+	off []int32 // the number of thread t's first event
+	n   int32
 }
 
-func newReach(g *model.ExecutionGraph, rel Relation) *reach {
-	x := &reach{}
-	n := int32(0)
+func newEventIDs(g *model.ExecutionGraph) eventIDs {
+	x := eventIDs{off: make([]int32, len(g.Threads))}
 	for t := range g.Threads {
-		x.off = append(x.off, n)
-		n += int32(len(g.Threads[t].Events))
+		x.off[t] = x.n
+		x.n += int32(len(g.Threads[t].Events))
 	}
-	x.succ = make([][]int32, n)
-	x.seen = make([]bool, n)
+	return x
+}
+
+func (x eventIDs) id(r model.EventRef) int32 { return x.off[r.Thread] + r.Index }
+
+// relationEdges lists the edges of rel over g's events (rf for RelPoRf; rf, fr and co
+// for RelSC; none for RelPo), program order's too when withPo is set, and the extra
+// edges. Edges from an initial write, and from an event to itself, are left out.
+func relationEdges(g *model.ExecutionGraph, ids eventIDs, rel Relation, withPo bool, extra [][2]model.EventRef) [][2]int32 {
+	edges := make([][2]int32, 0, 2*ids.n)
 	edge := func(from, to model.EventRef) {
-		if !from.IsInit() && from != to {
-			x.succ[x.id(from)] = append(x.succ[x.id(from)], x.id(to))
+		if from.Thread >= 0 && from != to {
+			edges = append(edges, [2]int32{ids.id(from), ids.id(to)})
 		}
+	}
+	for _, e := range extra {
+		edge(e[0], e[1])
 	}
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {
 			r := model.EventRef{Thread: int32(t), Index: int32(i)}
-			if i > 0 {
+			if withPo && i > 0 {
 				edge(model.EventRef{Thread: int32(t), Index: int32(i - 1)}, r)
 			}
 			e := &g.Threads[t].Events[i]
@@ -155,6 +138,7 @@ func newReach(g *model.ExecutionGraph, rel Relation) *reach {
 			}
 			edge(e.RF, r)
 			if rel == RelSC {
+				// fr: the read comes before the write that follows the one it read.
 				if next := g.CoIndex(e.RF) + 1; next < len(g.Co[e.Loc]) {
 					edge(r, g.Co[e.Loc][next])
 				}
@@ -168,21 +152,67 @@ func newReach(g *model.ExecutionGraph, rel Relation) *reach {
 			}
 		}
 	}
-	return x
+	return edges
 }
 
-func (x *reach) id(r model.EventRef) int32 { return x.off[r.Thread] + r.Index }
+// successors is a relation in compressed rows: the successors of event v are
+// to[start[v]:start[v+1]], in the order their edges were listed.
+type successors struct {
+	start []int32
+	to    []int32
+}
+
+func newSuccessors(ids eventIDs, edges [][2]int32) successors {
+	s := successors{start: make([]int32, ids.n+1), to: make([]int32, len(edges))}
+	for _, e := range edges {
+		s.start[e[0]+1]++
+	}
+	for v := int32(0); v < ids.n; v++ {
+		s.start[v+1] += s.start[v]
+	}
+	fill := make([]int32, ids.n)
+	copy(fill, s.start[:ids.n])
+	for _, e := range edges {
+		s.to[fill[e[0]]] = e[1]
+		fill[e[0]]++
+	}
+	return s
+}
+
+func (s successors) of(v int32) []int32 { return s.to[s.start[v]:s.start[v+1]] }
+
+// reach answers reachability questions over the relation Order used (po ∪ rf, plus
+// co ∪ fr for RelSC) by depth-first search. It knows the time of each event in that
+// order, a topological order of the same relation: no path leads from an event to an
+// earlier one, so the search never enters an event later than its goal.
+type reach struct {
+	ids   eventIDs
+	succ  successors
+	time  Times
+	seen  []bool
+	stack []int32
+}
+
+// newReach is reach over rel, whose topological order gave the times t.
+func newReach(g *model.ExecutionGraph, rel Relation, t Times) *reach {
+	ids := t.ids
+	return &reach{ids: ids, succ: newSuccessors(ids, relationEdges(g, ids, rel, true, nil)), time: t, seen: make([]bool, ids.n)}
+}
 
 // path reports whether b is reachable from a (a == b counts).
 func (x *reach) path(a, b model.EventRef) bool {
+	target := x.ids.id(b)
+	limit := x.time.at[target]
+	if x.time.at[x.ids.id(a)] > limit {
+		return false
+	}
 	for i := range x.seen {
 		x.seen[i] = false
 	}
-	target := x.id(b)
-	stack := []int32{x.id(a)}
-	for len(stack) > 0 {
-		v := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	x.stack = append(x.stack[:0], x.ids.id(a))
+	for len(x.stack) > 0 {
+		v := x.stack[len(x.stack)-1]
+		x.stack = x.stack[:len(x.stack)-1]
 		if v == target {
 			return true
 		}
@@ -190,7 +220,11 @@ func (x *reach) path(a, b model.EventRef) bool {
 			continue
 		}
 		x.seen[v] = true
-		stack = append(stack, x.succ[v]...)
+		for _, s := range x.succ.of(v) {
+			if x.time.at[s] <= limit {
+				x.stack = append(x.stack, s)
+			}
+		}
 	}
 	return false
 }
