@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/steercheck/steercheck/model"
@@ -99,15 +100,17 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 	}
 	sort.Slice(order, func(a, b int) bool { return shards[order[a]].Index < shards[order[b]].Index })
 	n := shards[0].Count
-	if len(reps) != n {
-		return CheckReport{}, fmt.Errorf("%d reports for %d shards: every shard 0/%d to %d/%d is needed once", len(reps), n, n, n-1, n)
+	for _, s := range shards {
+		if s.Count != n {
+			return CheckReport{}, fmt.Errorf("shard %s is one of %d shards, shard %s one of %d: the shards of one run all have the same count", s, s.Count, shards[0], n)
+		}
+	}
+	if problem := shardSetProblem(shards, n); problem != "" {
+		return CheckReport{}, fmt.Errorf("%d reports for %d shards: %s (every shard 0/%d to %d/%d is needed once)", len(reps), n, problem, n, n-1, n)
 	}
 	first := reps[order[0]]
-	for k, i := range order {
+	for _, i := range order {
 		r, s := reps[i], shards[i]
-		if s.Count != n || s.Index != k {
-			return CheckReport{}, fmt.Errorf("shard %s: want each of the shards 0/%d to %d/%d once", s, n, n-1, n)
-		}
 		if r.Configuration != first.Configuration || r.Budget != first.Budget || r.Symmetry != first.Symmetry || len(r.Runs) != len(first.Runs) {
 			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget, --symmetry or runs differ from shard %s's)", s, first.Shard)
 		}
@@ -242,4 +245,41 @@ func printMerged(w io.Writer, rep CheckReport) int {
 		fmt.Fprintln(w, symmetryNote)
 	}
 	return code
+}
+
+// shardSetProblem names the shards of n that are missing from shards, and those given
+// more than once, in ranges ("missing 3/64, 10/64 to 12/64; twice: 5/64"); "" when each
+// is there once. A user merging 64 reports needs to know which shard to run again.
+func shardSetProblem(shards []model.Shard, n int) string {
+	seen := make([]int, n)
+	for _, s := range shards {
+		seen[s.Index]++
+	}
+	ranges := func(want func(c int) bool) string {
+		var parts []string
+		for i := 0; i < n; i++ {
+			if !want(seen[i]) {
+				continue
+			}
+			j := i
+			for j+1 < n && want(seen[j+1]) {
+				j++
+			}
+			if j == i {
+				parts = append(parts, fmt.Sprintf("%d/%d", i, n))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d/%d to %d/%d", i, n, j, n))
+			}
+			i = j
+		}
+		return strings.Join(parts, ", ")
+	}
+	var out []string
+	if m := ranges(func(c int) bool { return c == 0 }); m != "" {
+		out = append(out, "missing "+m)
+	}
+	if d := ranges(func(c int) bool { return c > 1 }); d != "" {
+		out = append(out, "more than once: "+d)
+	}
+	return strings.Join(out, "; ")
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/steercheck/steercheck/model"
 )
 
 // n shards of a check, merged, give the whole run's verdicts and counts: a run that
@@ -67,6 +69,7 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 		return f
 	}
 	s0, s1 := shard("s0.json", "--shard", "0/2"), shard("s1.json", "--shard", "1/2")
+	third := shard("third.json", "--shard", "1/3")
 	wholeRun := shard("whole.json")
 	other := shard("other.json", "--shard", "1/2", "--max-steps", "123456")
 	symmetric := shard("symmetric.json", "--shard", "1/2", "--symmetry")
@@ -76,8 +79,10 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 		files []string
 		want  string
 	}{
-		{[]string{s0}, "1 reports for 2 shards"},
-		{[]string{s0, s0}, "want each of the shards 0/2 to 1/2 once"},
+		{[]string{s0}, "1 reports for 2 shards: missing 1/2 (every shard 0/2 to 1/2 is needed once)"},
+		{[]string{s0, s0}, "2 reports for 2 shards: missing 1/2; more than once: 0/2"},
+		{[]string{s1, s1, s0}, "3 reports for 2 shards: more than once: 1/2"},
+		{[]string{s0, third}, "shard 1/3 is one of 3 shards, shard 0/2 one of 2"},
 		{[]string{s0, wholeRun}, "a whole run's report"},
 		{[]string{s0, other}, "is of another check"},
 		{[]string{s0, symmetric}, "is of another check"},
@@ -91,4 +96,18 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 	}
 	code, _, errs := run("merge", s1, s0)
 	assert.Equal(t, ExitHolds, code, errs)
+}
+
+// shardSetProblem names missing and repeated shards in ranges.
+func TestShardSetProblem(t *testing.T) {
+	shards := func(n int, idx ...int) []model.Shard {
+		out := make([]model.Shard, len(idx))
+		for i, k := range idx {
+			out[i] = model.Shard{Index: k, Count: n}
+		}
+		return out
+	}
+	assert.Equal(t, "", shardSetProblem(shards(3, 2, 0, 1), 3))
+	assert.Equal(t, "missing 1/8 to 3/8, 6/8", shardSetProblem(shards(8, 0, 4, 5, 7), 8))
+	assert.Equal(t, "missing 3/4; more than once: 0/4 to 1/4", shardSetProblem(shards(4, 0, 0, 1, 1, 2), 4))
 }
