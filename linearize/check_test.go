@@ -25,7 +25,7 @@ var fifoMutants = []struct{ variant, mutant string }{
 	{"v3.10", steering.MutDecBeforeConsume},
 }
 
-func scModel(t *testing.T) model.Consistency {
+func scModel(t testing.TB) model.Consistency {
 	m, err := barriers.New("sc")
 	require.NoError(t, err)
 	return m
