@@ -26,9 +26,10 @@ var mergeCommand = command{
 	args:    "REPORT...",
 	summary: "combine the --json reports of check --shard i/n into the whole run's verdicts",
 	help: "Reads the reports of `check --shard I/N --json FILE` for every I from 0 to N-1 (the same check: configuration, " +
-		"budget and runs) and prints check's table for the whole run: executions, blocked executions and steps summed over " +
+		"budget and runs, by the same build of steercheck) and prints check's table for the whole run: executions, blocked executions and steps summed over " +
 		"the shards, violated when a shard found a violation (the lowest shard's, with its trace), unknown when a shard " +
-		"ran out of budget or was interrupted, holds when every shard held. With --json it writes the merged report.",
+		"ran out of budget or was interrupted (the note names those shards: run them again), holds when every shard held. " +
+		"Reports missing or given twice are named too. With --json it writes the merged report.",
 	exits: `0    every run holds
 1    some run is violated
 2    bad usage, an unreadable report, or reports that are not the N shards of one check
@@ -111,6 +112,9 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 	first := reps[order[0]]
 	for _, i := range order {
 		r, s := reps[i], shards[i]
+		if r.Tool != first.Tool {
+			return CheckReport{}, fmt.Errorf("shard %s was written by %q, shard %s by %q: the shards of one run must come from one build of steercheck (the split follows its explorer's order)", s, r.Tool, first.Shard, first.Tool)
+		}
 		if r.Configuration != first.Configuration || r.Budget != first.Budget || r.Symmetry != first.Symmetry || len(r.Runs) != len(first.Runs) {
 			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget, --symmetry or runs differ from shard %s's)", s, first.Shard)
 		}
@@ -157,6 +161,7 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 				if m.Verdict == "holds" {
 					m.Verdict = "unknown"
 				}
+				m.UnknownShards = append(m.UnknownShards, reps[i].Shard)
 			}
 			reasons[run.StopReason] = true
 		}
@@ -230,6 +235,9 @@ func printMerged(w io.Writer, rep CheckReport) int {
 			}
 		case "unknown":
 			note = "stopped: " + r.StopReason
+			if len(r.UnknownShards) > 0 {
+				note += " in shards " + unknownShardRanges(r.UnknownShards)
+			}
 			if code == ExitHolds {
 				code = ExitUnknown
 			}
@@ -248,38 +256,56 @@ func printMerged(w io.Writer, rep CheckReport) int {
 }
 
 // shardSetProblem names the shards of n that are missing from shards, and those given
-// more than once, in ranges ("missing 3/64, 10/64 to 12/64; twice: 5/64"); "" when each
-// is there once. A user merging 64 reports needs to know which shard to run again.
+// more than once, in ranges ("missing 3/64, 10/64 to 12/64; more than once: 5/64"); ""
+// when each is there once. A user merging 64 reports needs to know which shard to run
+// again.
 func shardSetProblem(shards []model.Shard, n int) string {
 	seen := make([]int, n)
 	for _, s := range shards {
 		seen[s.Index]++
 	}
-	ranges := func(want func(c int) bool) string {
-		var parts []string
-		for i := 0; i < n; i++ {
-			if !want(seen[i]) {
-				continue
-			}
-			j := i
-			for j+1 < n && want(seen[j+1]) {
-				j++
-			}
-			if j == i {
-				parts = append(parts, fmt.Sprintf("%d/%d", i, n))
-			} else {
-				parts = append(parts, fmt.Sprintf("%d/%d to %d/%d", i, n, j, n))
-			}
-			i = j
-		}
-		return strings.Join(parts, ", ")
-	}
 	var out []string
-	if m := ranges(func(c int) bool { return c == 0 }); m != "" {
+	if m := shardRanges(n, func(i int) bool { return seen[i] == 0 }); m != "" {
 		out = append(out, "missing "+m)
 	}
-	if d := ranges(func(c int) bool { return c > 1 }); d != "" {
+	if d := shardRanges(n, func(i int) bool { return seen[i] > 1 }); d != "" {
 		out = append(out, "more than once: "+d)
 	}
 	return strings.Join(out, "; ")
+}
+
+// unknownShardRanges is shardRanges of the shards ("I/N") named.
+func unknownShardRanges(names []string) string {
+	var n int
+	in := map[int]bool{}
+	for _, name := range names {
+		s, err := model.ParseShard(name)
+		if err != nil {
+			return strings.Join(names, ", ")
+		}
+		n, in[s.Index] = s.Count, true
+	}
+	return shardRanges(n, func(i int) bool { return in[i] })
+}
+
+// shardRanges lists the shards i of n for which in(i) holds, consecutive ones as a
+// range: "1/8 to 3/8, 6/8".
+func shardRanges(n int, in func(i int) bool) string {
+	var parts []string
+	for i := 0; i < n; i++ {
+		if !in(i) {
+			continue
+		}
+		j := i
+		for j+1 < n && in(j+1) {
+			j++
+		}
+		if j == i {
+			parts = append(parts, fmt.Sprintf("%d/%d", i, n))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d/%d to %d/%d", i, n, j, n))
+		}
+		i = j
+	}
+	return strings.Join(parts, ", ")
 }

@@ -73,6 +73,10 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 	wholeRun := shard("whole.json")
 	other := shard("other.json", "--shard", "1/2", "--max-steps", "123456")
 	symmetric := shard("symmetric.json", "--shard", "1/2", "--symmetry")
+	otherBuild := filepath.Join(dir, "other-build.json")
+	b, err := os.ReadFile(s1)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(otherBuild, []byte(strings.Replace(string(b), `"tool": "steercheck `, `"tool": "steercheck 0.0.9 `, 1)), 0o644))
 	notJSON := filepath.Join(dir, "x.json")
 	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o644))
 	for _, c := range []struct {
@@ -86,6 +90,7 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 		{[]string{s0, wholeRun}, "a whole run's report"},
 		{[]string{s0, other}, "is of another check"},
 		{[]string{s0, symmetric}, "is of another check"},
+		{[]string{s0, otherBuild}, "must come from one build of steercheck"},
 		{[]string{notJSON}, "not a check report"},
 	} {
 		code, out, errs := run(append([]string{"merge"}, c.files...)...)
@@ -110,4 +115,26 @@ func TestShardSetProblem(t *testing.T) {
 	assert.Equal(t, "", shardSetProblem(shards(3, 2, 0, 1), 3))
 	assert.Equal(t, "missing 1/8 to 3/8, 6/8", shardSetProblem(shards(8, 0, 4, 5, 7), 8))
 	assert.Equal(t, "missing 3/4; more than once: 0/4 to 1/4", shardSetProblem(shards(4, 0, 0, 1, 1, 2), 4))
+}
+
+// A run that some shard left unknown is unknown, and the note and the report name the
+// shards to run again.
+func TestMergeNamesUnknownShards(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i := 0; i < 3; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
+		c, _, e := run("check", "--variant", "v3.10", "--model", "sc", "--max-steps", "50", "--quiet",
+			"--shard", fmt.Sprintf("%d/3", i), "--json", f)
+		require.Equal(t, ExitUnknown, c, e)
+		files = append(files, f)
+	}
+	merged := filepath.Join(dir, "merged.json")
+	code, out, errs := run(append([]string{"merge", "--json", merged}, files...)...)
+	assert.Equal(t, ExitUnknown, code, errs)
+	assert.Contains(t, out, "stopped: step budget in shards 0/3 to 2/3")
+	b, err := os.ReadFile(merged)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"unknown_shards": [`)
+	assert.Contains(t, string(b), `"2/3"`)
 }

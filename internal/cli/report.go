@@ -50,6 +50,9 @@ type RunReport struct {
 	StopReason  string `json:"stop_reason"`
 	Interrupted bool   `json:"interrupted"`
 	Error       string `json:"error,omitempty"`
+	// UnknownShards, in a report merge wrote, lists the shards ("I/N") whose part of
+	// the run was unknown: the ones to run again (with a larger budget, or to the end).
+	UnknownShards []string `json:"unknown_shards,omitempty"`
 	// Seconds is the run's wall time: the one field that differs between machines.
 	Seconds float64 `json:"seconds"`
 }
