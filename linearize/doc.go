@@ -1,7 +1,8 @@
 // Package linearize checks P1 fifo-per-target as linearizability: each target's
 // request stream, read off one explored execution, must be linearizable against a
-// sequential FIFO queue. The check is done by porcupine, partitioned by target, and
-// always under a timeout, so its verdict is three-valued.
+// sequential FIFO queue. The check is done by porcupine, partitioned by target. Its
+// verdict is three-valued: unknown only under a timeout, which only a caller that asks
+// for one gets (a check's verdict depends on nothing but the execution).
 //
 // Files:
 //

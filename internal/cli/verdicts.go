@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -350,10 +352,10 @@ const fingerprintPrefix = "source fingerprint: "
 // fingerprintDirs are the packages whose code decides the verdicts.
 var fingerprintDirs = []string{"model", "barriers", "steering", "properties", "hotplug", "affinity", "linearize"}
 
-// SourceFingerprint hashes the non-test Go files of the packages that decide verdicts,
-// under the repository root. docs/VERDICTS.md records it; a test recomputes it, so any
-// change to those packages without `make verdicts` fails the tests (cheaply, without
-// re-running the whole matrix).
+// SourceFingerprint hashes the code of the non-test Go files of the packages that
+// decide verdicts, under the repository root. docs/VERDICTS.md records it; a test
+// recomputes it, so any change to those packages without `make verdicts` fails the
+// tests (cheaply, without re-running the whole matrix).
 func SourceFingerprint(root string) (string, error) {
 	return SourceFingerprintOf(root, fingerprintDirs)
 }
@@ -361,7 +363,10 @@ func SourceFingerprint(root string) (string, error) {
 // barriersFingerprintDirs are the packages whose code decides docs/BARRIERS.md.
 var barriersFingerprintDirs = append([]string{"ablation", "requirements", "traces", "litmus"}, fingerprintDirs...)
 
-// SourceFingerprintOf hashes the non-test Go files of dirs under root.
+// SourceFingerprintOf hashes the code of the non-test Go files of dirs under root:
+// each file's name and its tokens, not its comments or layout. A comment or gofmt
+// cannot change a verdict, and regenerating both documents costs two hours, so only
+// a change to the code itself makes them stale.
 func SourceFingerprintOf(root string, dirs []string) (string, error) {
 	h := sha256.New()
 	for _, d := range dirs {
@@ -378,11 +383,38 @@ func SourceFingerprintOf(root string, dirs []string) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			fmt.Fprintf(h, "%s/%s %d\n", d, n, len(b))
-			h.Write(b)
+			fmt.Fprintf(h, "%s/%s\n", d, n)
+			if err := hashTokens(h, filepath.Join(d, n), b); err != nil {
+				return "", err
+			}
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// hashTokens writes src's tokens to h, one per line (the token's spelling in go/token,
+// stable across Go releases, and its literal), skipping comments: indentation, blank
+// lines and comments do not change the hash. A semicolon the scanner inserts at a line
+// end hashes as a written one.
+func hashTokens(h io.Writer, name string, src []byte) error {
+	var s scanner.Scanner
+	var bad error
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile(name, -1, len(src)), src, func(pos token.Position, msg string) {
+		if bad == nil {
+			bad = fmt.Errorf("%s: %s", pos, msg)
+		}
+	}, 0)
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return bad
+		}
+		if tok == token.SEMICOLON && lit == "\n" {
+			lit = ";" // an inserted semicolon is the same statement end as a written one
+		}
+		fmt.Fprintf(h, "%s %s\n", tok, lit)
+	}
 }
 
 // RecordedFingerprint extracts the fingerprint a VERDICTS.md was generated from.
