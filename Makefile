@@ -12,8 +12,11 @@ run: build
 	$(BIN) check --expect
 
 # The binary the README's examples use (go run would turn every exit code into 1).
+# -buildvcs=auto stamps the commit into `steercheck version` and every report's tool
+# line even where the environment sets GOFLAGS=-buildvcs=false (our development
+# machine does).
 build:
-	$(GO) build -o $(BIN) ./cmd/steercheck
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/steercheck
 
 # The tests CI runs (short budgets; see `make proptest` for longer ones).
 test:

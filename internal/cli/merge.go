@@ -115,6 +115,9 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 		if r.Tool != first.Tool {
 			return CheckReport{}, fmt.Errorf("shard %s was written by %q, shard %s by %q: the shards of one run must come from one build of steercheck (the split follows its explorer's order)", s, r.Tool, first.Shard, first.Tool)
 		}
+		if r.Build != first.Build {
+			return CheckReport{}, fmt.Errorf("shard %s was written by build %s, shard %s by build %s: the shards of one run must come from one build of steercheck (the split follows its explorer's order)", s, buildName(r.Build), first.Shard, buildName(first.Build))
+		}
 		if r.Configuration != first.Configuration || r.Budget != first.Budget || r.Symmetry != first.Symmetry || len(r.Runs) != len(first.Runs) {
 			return CheckReport{}, fmt.Errorf("shard %s is of another check (configuration, budget, --symmetry or runs differ from shard %s's)", s, first.Shard)
 		}
@@ -125,7 +128,7 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 			}
 		}
 	}
-	out := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(),
+	out := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(), Build: first.Build,
 		Configuration: first.Configuration, Budget: first.Budget, Symmetry: first.Symmetry, Runs: make([]RunReport, len(first.Runs))}
 	for j := range first.Runs {
 		m := RunReport{Variant: first.Runs[j].Variant, Mutant: first.Runs[j].Mutant, Model: first.Runs[j].Model, Verdict: "holds"}
@@ -308,4 +311,12 @@ func shardRanges(n int, in func(i int) bool) string {
 		i = j
 	}
 	return strings.Join(parts, ", ")
+}
+
+// buildName is how merge's errors spell a report's build.
+func buildName(b string) string {
+	if b == "" {
+		return "(none recorded)"
+	}
+	return b
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 			}
 		}
 		assert.Equal(t, want.Summary, got.Summary, "%d shards", n)
+		assert.Equal(t, want.Build, got.Build, "a merged report keeps its shards' build")
 		assert.Contains(t, mout, "merged: every shard of the run", out)
 	}
 }
@@ -77,6 +79,15 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 	b, err := os.ReadFile(s1)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(otherBuild, []byte(strings.Replace(string(b), `"tool": "steercheck `, `"tool": "steercheck 0.0.9 `, 1)), 0o644))
+	// Two builds with the same version line (uncommitted changes, or no VCS
+	// information): only the executable's hash tells them apart.
+	var rep CheckReport
+	require.NoError(t, json.Unmarshal(b, &rep))
+	require.NotEmpty(t, rep.Build, "a report records the executable's hash")
+	otherHash := filepath.Join(dir, "other-hash.json")
+	require.NoError(t, os.WriteFile(otherHash, []byte(strings.Replace(string(b), `"build": "`+rep.Build, `"build": "sha256:0000000000000000`, 1)), 0o644))
+	noHash := filepath.Join(dir, "no-hash.json")
+	require.NoError(t, os.WriteFile(noHash, []byte(strings.Replace(string(b), `"build": "`+rep.Build+`",`, ``, 1)), 0o644))
 	notJSON := filepath.Join(dir, "x.json")
 	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o644))
 	for _, c := range []struct {
@@ -91,6 +102,8 @@ func TestMergeRefusesWhatIsNotOneCheck(t *testing.T) {
 		{[]string{s0, other}, "is of another check"},
 		{[]string{s0, symmetric}, "is of another check"},
 		{[]string{s0, otherBuild}, "must come from one build of steercheck"},
+		{[]string{s0, otherHash}, "shard 1/2 was written by build sha256:0000000000000000, shard 0/2 by build " + rep.Build},
+		{[]string{s0, noHash}, "shard 1/2 was written by build (none recorded)"},
 		{[]string{notJSON}, "not a check report"},
 	} {
 		code, out, errs := run(append([]string{"merge"}, c.files...)...)

@@ -16,9 +16,13 @@ const (
 
 // CheckReport is check's report.
 type CheckReport struct {
-	Format        string   `json:"format"`
-	Version       int      `json:"version"`
-	Tool          string   `json:"tool"`
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	Tool    string `json:"tool"`
+	// Build identifies the executable that explored the runs (buildID): for merge,
+	// which needs every shard of a run from one build. A merged report keeps its
+	// shards' build. Absent when the executable could not be read.
+	Build         string   `json:"build,omitempty"`
 	Command       []string `json:"command"`
 	Configuration string   `json:"configuration"`
 	Budget        string   `json:"budget"`
@@ -58,7 +62,7 @@ type RunReport struct {
 }
 
 func newCheckReport(argv []string, config, budget string, rows []tableRow, sum summary, code int) CheckReport {
-	rep := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(),
+	rep := CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: versionLine(), Build: buildID(),
 		Command: argv, Configuration: config, Budget: budget, Runs: []RunReport{}, Summary: sum, ExitCode: code}
 	for _, r := range rows {
 		rr := RunReport{Variant: r.variant, Mutant: r.mutant, Model: r.model, Verdict: r.verdict, Trace: r.trace,

@@ -1,9 +1,14 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/steercheck/steercheck/traces"
 )
@@ -50,3 +55,26 @@ func versionLine() string {
 	}
 	return "steercheck " + traces.ToolVersion + " (" + extra + ")"
 }
+
+// buildID is "sha256:" and the first 16 hex digits of the SHA-256 of the running
+// executable, or "" when it cannot be read. Reports record it (CheckReport.Build) so
+// that merge can tell two builds apart even when their version lines agree: a build
+// without VCS information (GOFLAGS=-buildvcs=false, a tarball, `go run`) or from a
+// checkout with uncommitted changes names no commit, or the same one, while the split
+// of a sharded run follows the explorer's order, which any change to the code may move.
+var buildID = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
+})
