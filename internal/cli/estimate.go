@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -73,16 +75,23 @@ func runEstimates(e *env, jobs []*job, cfg steering.Config, workers, paths int, 
 // standard error of 83% of it.
 func Unreliable(est model.Estimate) bool { return est.ExecutionsErr > est.Executions/2 }
 
-// roundCount prints an estimate with three significant digits.
+// roundCount prints an estimate with three significant digits and a unit (k, M, G,
+// T) instead of an exponent: 49.6, 1.95k, 16.3M. The value is rounded first, so that
+// 999,999 is 1M, not 1e+03k.
 func roundCount(v float64) string {
-	switch {
-	case v >= 1e6:
-		return fmt.Sprintf("%.3gM", v/1e6)
-	case v >= 1e4:
-		return fmt.Sprintf("%.3gk", v/1e3)
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	for _, u := range countUnits {
+		if math.Abs(r) >= u.size {
+			return strconv.FormatFloat(r/u.size, 'g', 3, 64) + u.suffix
+		}
 	}
-	return fmt.Sprintf("%.3g", v)
+	return strconv.FormatFloat(r, 'g', 3, 64)
 }
+
+var countUnits = []struct {
+	size   float64
+	suffix string
+}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}}
 
 // roundSeconds prints an estimated duration coarsely.
 func roundSeconds(s float64) string {

@@ -120,8 +120,10 @@ func TestProgressEstimatesTheTimeLeft(t *testing.T) {
 		p.mu.Unlock()
 	}
 	assert.Contains(t, p.line(10*time.Second), "200 executions (20/s), 0/2 runs done, ~40s left (estimated); running: v3.10 under sc")
-	update(model.Stats{Executions: 1200}) // past the estimate: nothing to say
-	assert.NotContains(t, p.line(10*time.Second), "left")
+	update(model.Stats{Executions: 1200}) // past the estimate: no time left, but says so
+	past := p.line(10 * time.Second)
+	assert.NotContains(t, past, "left (estimated)")
+	assert.Contains(t, past, "1200 executions (120/s), 0/2 runs done, past the estimate of v3.10 under sc (1k): no time left to give; running: v3.10 under sc")
 }
 
 // The default paths grow by stages: 10,000; 40,000 above a million executions or when
@@ -158,5 +160,15 @@ func TestDefaultPathsStages(t *testing.T) {
 			assert.Equal(t, c.estimates[last].Executions, est.Executions)
 			assert.Equal(t, time.Duration(len(c.asked))*time.Second, est.Elapsed, "the time of every stage")
 		})
+	}
+}
+
+// Estimates print with three significant digits and a unit, never an exponent.
+func TestRoundCountHasNoExponent(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", 0.5: "0.5", 49.63: "49.6", 999: "999", 999.6: "1k", 1000: "1k", 1949.7: "1.95k",
+		14319: "14.3k", 999_999: "1M", 16_300_000: "16.3M", 145e6: "145M", 2.5e9: "2.5G", 3e12: "3T",
+	} {
+		assert.Equal(t, want, roundCount(v), "%v", v)
 	}
 }
