@@ -47,3 +47,20 @@ func TestAcyclicOnly(t *testing.T) {
 		assert.Equal(t, all, acyc, name)
 	}
 }
+
+// Progress reports the run's totals: the second phase's explorer counts from zero, and
+// its reports add the first phase's, so the executions reported never go down and the
+// last report is the result (load buffering: three executions without a cycle, then
+// the one with).
+func TestProgressCountsBothPhases(t *testing.T) {
+	for _, name := range []string{"lkmm", "armv8"} {
+		m, _ := barriers.New(name)
+		var seen []int64
+		r := model.Explore(lb(false), m, model.Options{Progress: func(s model.Stats) {
+			seen = append(seen, s.Executions)
+		}}, func(*model.ExecutionGraph) bool { return true })
+		assert.Equal(t, model.Exhausted, r.Reason, name)
+		assert.Equal(t, []int64{3, 4}, seen, "%s: each phase reports once, at its end, the run's totals", name)
+		assert.Equal(t, r.Executions, seen[len(seen)-1], "%s: the last report is the result", name)
+	}
+}

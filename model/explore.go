@@ -193,6 +193,15 @@ func explorePhases(p *Program, m Consistency, opts Options, run phaseRunner) Res
 			return r1
 		}
 	}
+	if opts.Progress != nil {
+		// The second phase's explorer counts from zero: report the run's totals, so
+		// that a progress line never goes backwards between the phases.
+		o2.Progress = func(s Stats) {
+			s.add(r1.Stats)
+			s.Elapsed += r1.Elapsed
+			opts.Progress(s)
+		}
+	}
 	var r2 Result
 	if lo, ok := m.(LocalOrder); ok {
 		r2 = exploreSpeculated(p, lo, o2, run.graphs)
