@@ -50,6 +50,9 @@ type Options struct {
 	// representatives. Verdicts are the same when what the visitor checks cannot tell
 	// interchangeable threads apart.
 	Symmetry bool
+	// Resume, for ExploreParallel only, skips the pieces an earlier run of the same
+	// exploration finished and reports the ones this run finishes (resume.go).
+	Resume *Resume
 }
 
 // cycleProofSteps bounds the open-pair analysis (porfcycle.go) that tries to show an

@@ -85,10 +85,12 @@ type Parallel struct {
 // run's Result (the same counts, steps and stop reason) with the number n of pieces
 // whose visits count: pieces 0 to n-1, in the sequential order. If the run was stopped
 // by a visitor, the visitor of piece n-1 stopped it. With one worker, a sharded run,
-// or a program whose tree does not split, the run is Explore's, as piece 0.
+// or a program whose tree does not split, the run is Explore's, as piece 0. With
+// opts.Resume, the pieces an earlier run finished are skipped and the ones this run
+// finishes reported (resume.go).
 func ExploreParallel(p *Program, opts Options, par Parallel) (Result, int) {
 	m := par.NewModel()
-	if opts.Workers <= 1 || opts.Shard.Count > 1 {
+	if opts.Workers <= 1 && opts.Resume == nil || opts.Shard.Count > 1 {
 		return Explore(p, m, opts, par.NewVisit(0)), 1
 	}
 	p.Seal()
@@ -232,6 +234,9 @@ func runPieces(p *Program, m Consistency, opts Options, par Parallel, spec *spec
 	if workers > int(count) {
 		workers = int(count)
 	}
+	if workers < 1 {
+		workers = 1 // Options.Resume splits a run of one worker too
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -254,6 +259,15 @@ func (c *pieceRuns) work(m Consistency) {
 			return
 		}
 		c.next++
+		if rec, ok := c.resumed(i); ok {
+			c.skip(i, rec)
+			c.advance()
+			c.mu.Unlock()
+			if p := c.progress(i); p != nil {
+				p(rec.Stats)
+			}
+			continue
+		}
 		parent := c.opts.Context
 		if parent == nil {
 			parent = context.Background()
@@ -273,6 +287,7 @@ func (c *pieceRuns) work(m Consistency) {
 		c.mu.Lock()
 		r := &c.runs[i]
 		r.pc, r.res, r.stretch, r.done = pc, res, pc.stretch(res), true
+		c.record(i, res)
 		c.advance()
 		c.mu.Unlock()
 	}

@@ -193,7 +193,7 @@ func Verify(sc *steering.Scenario, m model.Consistency, opts model.Options, only
 // and m, with fields such as RaceSite set).
 func VerifyWith(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) Report {
 	rep, ok := Report{}, false
-	if opts.Workers > 1 {
+	if opts.Workers > 1 || opts.Resume != nil {
 		rep, ok = verifyParallel(c, sc, m, opts)
 	}
 	if !ok {

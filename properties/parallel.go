@@ -44,7 +44,8 @@ func (c *Checker) fresh(m model.Consistency) *Checker {
 	return f
 }
 
-// verifyParallel is VerifyWith over opts.Workers goroutines, for a model that
+// verifyParallel is VerifyWith over opts.Workers goroutines (or resumed, with
+// opts.Resume: then even with one worker), for a model that
 // barriers.New can make afresh (each worker needs its own instance). ok is false when
 // it cannot.
 func verifyParallel(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) (rep Report, ok bool) {
@@ -66,10 +67,27 @@ func verifyParallel(c *Checker, sc *steering.Scenario, m model.Consistency, opts
 			return f.check
 		},
 	}
+	if rs := opts.Resume; rs != nil && rs.Finished != nil {
+		// A piece is recorded only when its checker found nothing: a resumed run skips
+		// it without checking its executions again (model/resume.go).
+		o := *rs
+		o.Finished = func(r model.PieceRecord) {
+			if f := pieces[r.Split+r.Piece]; f.violation == nil && f.race == nil {
+				rs.Finished(r)
+			}
+		}
+		opts.Resume = &o
+	}
 	var n int
 	rep.Result, n = model.ExploreParallel(sc.Program, opts, par)
+	for len(pieces) < n {
+		pieces = append(pieces, nil) // pieces skipped (Options.Resume) have no visitor
+	}
 	var race *findings
 	for _, f := range pieces[:n] {
+		if f == nil {
+			continue
+		}
 		c.n += f.checker.n
 		if race == nil && f.race != nil {
 			race = f

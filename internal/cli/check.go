@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,7 @@ type job struct {
 // checkFlags are check's flags.
 type checkFlags struct {
 	variant, mutant, model, only, dir, jsonOut *string
+	resume                                     *string
 	shard                                      *string
 	estimate                                   *bool
 	paths                                      *int
@@ -98,6 +100,10 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	f.jsonOut = fs.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
 	f.shard = fs.text("shard", "", "explore only shard `I/N` of each run (0 <= I < N), a deterministic 1/N of its executions; "+
 		"'steercheck merge' combines the N --json reports into the whole run's verdicts (default: the whole run)")
+	f.resume = fs.text("resume", "", "record in `FILE` each piece of a run that finishes, and skip the pieces FILE already records: a check "+
+		"stopped part-way (Ctrl-C, a killed job) and run again with the same FILE takes up where it stopped, with the counts, verdicts and "+
+		"traces of an uninterrupted check. FILE is refused by a check of another build, configuration, property list or --symmetry; the "+
+		"budget may differ (default: none)")
 	f.estimate = fs.Bool("estimate", false, "do not check: estimate each run's executions and time: the top of its exploration tree counted exactly, random paths below (Knuth's estimator, stratified), with the standard error; a note when that error exceeds half the estimate")
 	f.paths = fs.intRange("paths", 0, 0, 1_000_000, fmt.Sprintf("`N` for --estimate: the top of the tree is counted down to about 4N nodes, and at least two random paths start from each; 0: %d paths, %d when that estimate exceeds %d executions, and %d when the second exceeds %d (or when an estimate's standard error is above half of it) (default: 0)", EstimatePaths, LargeTreePaths, int(LargeTree), HugeTreePaths, int(HugeTree)))
 	f.seed = fs.count("seed", 1, "`SEED` of --estimate's random paths: the same seed, the same estimate (default: 1)")
@@ -144,6 +150,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		if fs.isSet("workers") && *f.workers > 1 {
 			return e.fail("--workers splits a whole run; a shard (--shard %s) runs in one goroutine: run more shards instead", *f.shard)
 		}
+		if fs.isSet("resume") {
+			return e.fail("--resume takes up a whole run; a shard (--shard %s) is resumed by running it again", *f.shard)
+		}
 	}
 	cfg, err := f.config()
 	if err != nil {
@@ -168,10 +177,20 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		}
 	}
 	if *f.estimate {
-		if *f.expect || shard.Count > 1 {
-			return e.fail("--estimate runs no check: it cannot be combined with --expect or --shard")
+		if *f.expect || shard.Count > 1 || fs.isSet("resume") {
+			return e.fail("--estimate runs no check: it cannot be combined with --expect, --shard or --resume")
 		}
 		return runEstimates(e, jobs, cfg, *f.jobs, *f.paths, *f.seed, *f.symmetry)
+	}
+	var resume *resumeFile
+	if fs.isSet("resume") {
+		if *f.resume == "" {
+			return e.fail("--resume: empty file name")
+		}
+		if resume, err = openResumeFile(*f.resume, resumeHeader{Format: ResumeFormat, Build: buildID(), Configuration: cfg.String(),
+			Properties: propertyIDs(onlyProps), Symmetry: *f.symmetry}); err != nil {
+			return e.fail("%v", err)
+		}
 	}
 	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)
@@ -183,6 +202,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		o := f.budget.options(e.ctx, j.model)
 		o.Shard, o.Workers, o.TrialSteps, o.Symmetry = shard, workers, trialSteps, *f.symmetry
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
+		if resume != nil {
+			o.Resume = resume.forRun(j.variant, j.mutant, j.model)
+		}
 		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard, *f.symmetry) })
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
@@ -194,7 +216,31 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		fmt.Fprintf(e.stdout, "shard: %s (partial counts and verdicts: 'steercheck merge' the reports of every shard)\n", shard)
 	}
 	fmt.Fprintln(e.stdout)
-	return finishCheck(e, f, rows, cfg.String(), models, len(jobs), shard)
+	code := finishCheck(e, f, rows, cfg.String(), models, len(jobs), shard)
+	if resume != nil {
+		note, err := resume.close()
+		if e.ctx.Err() != nil {
+			note += " Run the same check again to take up where it stopped."
+		}
+		fmt.Fprintln(e.stdout, note)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "steercheck check: %v\n", oneLine(err.Error()))
+		}
+	}
+	return code
+}
+
+// propertyIDs is the property selection of --property as a resume file records it:
+// the IDs, sorted ("" for all).
+func propertyIDs(only []string) string {
+	var ids []string
+	for _, s := range only {
+		if p, ok := properties.Lookup(s); ok && !contains(ids, p.ID) {
+			ids = append(ids, p.ID)
+		}
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
 }
 
 // symmetryNote ends the output of a check --symmetry, and of the merge of its shards.

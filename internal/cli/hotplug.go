@@ -22,7 +22,7 @@ import (
 // irq core's state, not its barriers (see the hotplug package documentation).
 
 // steeringOnlyFlags are the configuration flags that mean nothing to hotplug.
-var steeringOnlyFlags = []string{"cpus", "targets", "ring-size", "kick-failure"}
+var steeringOnlyFlags = []string{"cpus", "targets", "ring-size", "kick-failure", "resume"}
 
 // hotplugOnlyFlags are the flags that mean nothing to steering variants.
 var hotplugOnlyFlags = []string{"topology", "spread", "hotplug", "unreachable", "reachable-aware", "xen", "race",
