@@ -24,6 +24,8 @@
 //   - event.go     events, annotations, fences, dependency sets
 //   - graph.go     ExecutionGraph and its relations
 //   - explore.go   the explorer, its options, budgets and result
+//   - coherence.go what adding an event checks: coherence floors, consistency, atomicity
+//   - complete.go  complete graphs: blocked threads, and the visit
 //   - revisit.go   backward revisits and the maximality check
 //   - speculate.go the second phase under models with po∪rf cycles: speculated reads
 //   - porfcycle.go open pairs: which reads a model's local order may leave unordered
