@@ -24,6 +24,8 @@
 //   - event.go     events, annotations, fences, dependency sets
 //   - graph.go     ExecutionGraph and its relations
 //   - explore.go   the explorer, its options, budgets and result
+//   - coherence.go what adding an event checks: coherence floors, consistency, atomicity
+//   - complete.go  complete graphs: blocked threads, and the visit
 //   - revisit.go   backward revisits and the maximality check
 //   - speculate.go the second phase under models with po∪rf cycles: speculated reads
 //   - porfcycle.go open pairs: which reads a model's local order may leave unordered
@@ -36,11 +38,17 @@
 //     (or, for some pairs, besides) the open reads
 //   - symmetry.go  Program.Symmetric and Options.Symmetry: one execution per family of
 //     executions that differ by a permutation of interchangeable threads
+//   - shard.go     Options.Shard: a deterministic 1/n of the exploration tree
+//   - parallel.go  ExploreParallel: one run split into pieces over goroutines, with the
+//     sequential run's result
+//   - resume.go    Options.Resume: the pieces an earlier run finished, skipped
+//   - estimate.go  EstimateExploration: the tree's size from random paths
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices
 //   - walk.go      random walks under SC (uniform and PCT schedulers)
 //   - slice.go     Program.Slice: a program's critical section
+//   - rewrite.go   Program.Rewrite: a copy with instructions replaced (barrier ablation)
 //   - pattern.go   PatternOf: one execution as straight-line code (for litmus export);
 //     Program.RunThread: one thread's path for given read values
 //   - naive.go     the naive interleaving explorer (test oracle)

@@ -27,6 +27,10 @@ type PieceRecord struct {
 	// StartSteps and StartExecutions are the piece's own counters when it met its
 	// first node: a piece in which a budget runs out is run again with them.
 	StartSteps, StartExecutions int64
+	// Notes is what the caller's visitor needs kept with the piece, for a run that
+	// skips it: the explorer neither sets nor reads it. (properties keeps the piece's
+	// lock-order edges there: P5's graph spans the run.)
+	Notes []string
 }
 
 // Resume connects a run of ExploreParallel with the records of an earlier one. Either

@@ -203,6 +203,7 @@ func VerifyWith(c *Checker, sc *steering.Scenario, m model.Consistency, opts mod
 		if rep.Violation == nil && f.race != nil {
 			rep.Violation, rep.Graph, rep.Race = f.race, f.raceGraph, nil
 		}
+		rep.LockOrder = c.locks.edgeList()
 	}
 	switch {
 	case rep.Violation != nil:

@@ -47,7 +47,8 @@ func (c *Checker) fresh(m model.Consistency) *Checker {
 // verifyParallel is VerifyWith over opts.Workers goroutines (or resumed, with
 // opts.Resume: then even with one worker), for a model that
 // barriers.New can make afresh (each worker needs its own instance). ok is false when
-// it cannot.
+// it cannot, or when the pieces' lock-order graphs together have a cycle: the
+// sequential run must then be made (lockorder.go).
 func verifyParallel(c *Checker, sc *steering.Scenario, m model.Consistency, opts model.Options) (rep Report, ok bool) {
 	if _, err := barriers.New(m.Name()); err != nil {
 		return rep, false
@@ -67,13 +68,29 @@ func verifyParallel(c *Checker, sc *steering.Scenario, m model.Consistency, opts
 			return f.check
 		},
 	}
-	if rs := opts.Resume; rs != nil && rs.Finished != nil {
-		// A piece is recorded only when its checker found nothing: a resumed run skips
-		// it without checking its executions again (model/resume.go).
+	// The lock-order edges of the pieces an earlier run finished, which are skipped
+	// (their checkers never run), by visitor number.
+	skipped := map[int][]string{}
+	if rs := opts.Resume; rs != nil {
 		o := *rs
-		o.Finished = func(r model.PieceRecord) {
-			if f := pieces[r.Split+r.Piece]; f.violation == nil && f.race == nil {
-				rs.Finished(r)
+		if rs.Finished != nil {
+			// A piece is recorded only when its checker found nothing: a resumed run
+			// skips it without checking its executions again (model/resume.go). Its
+			// lock-order edges go with it (lockorder.go).
+			o.Finished = func(r model.PieceRecord) {
+				if f := pieces[r.Split+r.Piece]; f.violation == nil && f.race == nil {
+					r.Notes = f.checker.locks.edgeList()
+					rs.Finished(r)
+				}
+			}
+		}
+		if rs.Done != nil {
+			o.Done = func(split, piece int) (model.PieceRecord, bool) {
+				r, ok := rs.Done(split, piece)
+				if ok {
+					skipped[split+piece] = r.Notes
+				}
+				return r, ok
 			}
 		}
 		opts.Resume = &o
@@ -83,6 +100,23 @@ func verifyParallel(c *Checker, sc *steering.Scenario, m model.Consistency, opts
 	for len(pieces) < n {
 		pieces = append(pieces, nil) // pieces skipped (Options.Resume) have no visitor
 	}
+	// P5's lock-order graph spans the run, and each piece saw only its own part: when
+	// the parts together hold a cycle, where the sequential run finds it (and the
+	// message it prints) depends on edges from several pieces. That run is then the
+	// one to make (lockorder.go); so is it when a record's notes are not edges (a
+	// resume file written by hand).
+	var union []string
+	for i, f := range pieces[:n] {
+		if f == nil {
+			union = append(union, skipped[i]...)
+		} else {
+			union = append(union, f.checker.locks.edgeList()...)
+		}
+	}
+	if cyc, err := LockOrderCycle(union); cyc != nil || err != nil {
+		return Report{}, false
+	}
+	rep.LockOrder = dedupSorted(union)
 	var race *findings
 	for _, f := range pieces[:n] {
 		if f == nil {

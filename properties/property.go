@@ -126,6 +126,10 @@ type Report struct {
 	// Race is the first data race (P11) seen when Violation is about something
 	// else: a race does not stop the search for an ordering violation (see Verify).
 	Race *Violation
+	// LockOrder is P5's lock-order graph at the end of the run: "A → B" when some
+	// execution took a lock of class B while holding one of class A, sorted. A shard
+	// sees its part of the run only; merge judges the union (LockOrderCycle).
+	LockOrder []string
 }
 
 // Known reports whether s names a property (by ID or name).

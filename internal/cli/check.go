@@ -518,6 +518,7 @@ func steeringRows(jobs []*job) []tableRow {
 				p, msg = v.Property, v.Message
 			}
 			r.setOutcome(j.report.Verdict.String(), j.report.Result, p.ID, p.Name, msg)
+			r.lockOrder = j.report.LockOrder
 			if race := j.report.Race; race != nil && r.violated() {
 				r.race = race.Message
 			}

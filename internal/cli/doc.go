@@ -13,6 +13,10 @@
 //   - table.go        check's verdict table and summary line
 //   - expect.go       the expected verdicts `check --expect` (make run) compares with
 //   - report.go       the JSON reports of check and litmus (docs/REPORT.md)
+//   - merge.go        `merge`: shards' reports combined into the whole run's
+//   - resume.go       check --resume: the file of finished pieces
+//   - estimate.go     check --estimate
+//   - gc.go           the garbage collector's target and soft memory limit
 //   - progress.go     the progress lines on stderr
 //   - replay.go       `replay`: re-execute a saved trace
 //   - minimize.go     `minimize`: shrink a saved trace

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/steercheck/steercheck/model"
+	"github.com/steercheck/steercheck/properties"
 )
 
 // merge.go: `steercheck merge`, which combines the reports of `check --shard i/n
@@ -168,6 +169,9 @@ func MergeShards(reps []CheckReport) (CheckReport, error) {
 			}
 			reasons[run.StopReason] = true
 		}
+		if err := mergeLockOrder(&m, reps, order, j); err != nil {
+			return CheckReport{}, err
+		}
 		m.StopReason = mergedStopReason(m.Verdict, reasons)
 		out.Runs[j] = m
 	}
@@ -319,4 +323,42 @@ func buildName(b string) string {
 		return "(none recorded)"
 	}
 	return b
+}
+
+// mergeLockOrder sets the merged run m's lock-order graph, the union of its shards'
+// (run j of each report, in shard order), and makes m violated (P5) when the union has
+// a cycle that no shard saw whole: each shard's checker saw only its part of the run,
+// and P5 judges the graph across the whole run (properties/lockorder.go). A run a
+// shard already found violated keeps that shard's violation, as it would have stopped
+// there.
+func mergeLockOrder(m *RunReport, reps []CheckReport, order []int, j int) error {
+	var union []string
+	from := map[string]string{} // the first shard whose graph holds an edge
+	for _, i := range order {
+		for _, e := range reps[i].Runs[j].LockOrder {
+			if _, ok := from[e]; !ok {
+				from[e] = reps[i].Shard
+				union = append(union, e)
+			}
+		}
+	}
+	sort.Strings(union)
+	m.LockOrder = union
+	cyc, err := properties.LockOrderCycle(union)
+	if err != nil {
+		return fmt.Errorf("run %s/%s/%s: %v", m.Variant, m.Mutant, m.Model, err)
+	}
+	if cyc == nil || m.Verdict == "violated" || m.Verdict == "error" {
+		return nil
+	}
+	var parts []string
+	for _, e := range cyc {
+		parts = append(parts, fmt.Sprintf("%s (shard %s)", e, from[e]))
+	}
+	p, _ := properties.Lookup("P5")
+	m.Verdict, m.Property, m.PropertyName = "violated", p.ID, p.Name
+	m.Message = "lock order inversion across shards: " + strings.Join(parts, ", ") +
+		" (no trace: no one execution took every edge; the unsharded run finds it where the cycle closes)"
+	m.UnknownShards = nil
+	return nil
 }

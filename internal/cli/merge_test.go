@@ -50,6 +50,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 			assert.Equal(t, w.Property == "", g.Property == "", what)
 			if w.Verdict == "holds" {
 				assert.Equal(t, w.Executions, g.Executions, what)
+				assert.Equal(t, w.LockOrder, g.LockOrder, what)
 			}
 		}
 		assert.Equal(t, want.Summary, got.Summary, "%d shards", n)
@@ -150,4 +151,40 @@ func TestMergeNamesUnknownShards(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"unknown_shards": [`)
 	assert.Contains(t, string(b), `"2/3"`)
+}
+
+// P5's lock-order graph spans a run, and each shard sees its part: merge judges the
+// union of the shards' graphs, and reports a cycle that no shard saw whole as a P5
+// violation of the merged run (a shard's own violation stands). A malformed edge is
+// an error.
+func TestMergeFindsLockOrderInversionAcrossShards(t *testing.T) {
+	shard := func(i int, verdict string, edges ...string) CheckReport {
+		r := RunReport{Variant: "v", Model: "sc", Verdict: verdict, Executions: 10, StopReason: "exhausted", LockOrder: edges}
+		if verdict == "violated" {
+			r.Property, r.PropertyName, r.Message = "P2", "one-queue", "found here"
+		}
+		return CheckReport{Format: CheckReportFormat, Version: ReportVersion, Tool: "t", Build: "b", Configuration: "c",
+			Budget: "x", Shard: fmt.Sprintf("%d/3", i), Runs: []RunReport{r}}
+	}
+	got, err := MergeShards([]CheckReport{shard(2, "holds", "c → a"), shard(0, "holds", "a → b"), shard(1, "holds", "a → b", "b → c")})
+	require.NoError(t, err)
+	r := got.Runs[0]
+	assert.Equal(t, "violated", r.Verdict)
+	assert.Equal(t, "P5", r.Property)
+	assert.Equal(t, "lock order inversion across shards: a → b (shard 0/3), b → c (shard 1/3), c → a (shard 2/3) "+
+		"(no trace: no one execution took every edge; the unsharded run finds it where the cycle closes)", r.Message)
+	assert.Equal(t, []string{"a → b", "b → c", "c → a"}, r.LockOrder)
+	assert.Equal(t, int64(30), r.Executions)
+	assert.Equal(t, 1, got.Summary.Violated)
+
+	got, err = MergeShards([]CheckReport{shard(0, "holds", "a → b"), shard(1, "holds", "a → b", "b → c"), shard(2, "holds")})
+	require.NoError(t, err)
+	assert.Equal(t, "holds", got.Runs[0].Verdict, "no cycle")
+
+	got, err = MergeShards([]CheckReport{shard(0, "holds", "a → b"), shard(1, "violated", "b → a"), shard(2, "holds")})
+	require.NoError(t, err)
+	assert.Equal(t, "P2", got.Runs[0].Property, "a shard's violation stands")
+
+	_, err = MergeShards([]CheckReport{shard(0, "holds", "a->b"), shard(1, "holds"), shard(2, "holds")})
+	assert.ErrorContains(t, err, `lock-order edge "a->b"`)
 }

@@ -57,6 +57,10 @@ type RunReport struct {
 	// UnknownShards, in a report merge wrote, lists the shards ("I/N") whose part of
 	// the run was unknown: the ones to run again (with a larger budget, or to the end).
 	UnknownShards []string `json:"unknown_shards,omitempty"`
+	// LockOrder is P5's lock-order graph at the end of the run ("A → B": a lock of
+	// class B taken while one of class A was held), sorted. P5 judges it across the
+	// run's executions, so merge judges the union of its shards'.
+	LockOrder []string `json:"lock_order,omitempty"`
 	// Seconds is the run's wall time: the one field that differs between machines.
 	Seconds float64 `json:"seconds"`
 }
@@ -67,7 +71,7 @@ func newCheckReport(argv []string, config, budget string, rows []tableRow, sum s
 	for _, r := range rows {
 		rr := RunReport{Variant: r.variant, Mutant: r.mutant, Model: r.model, Verdict: r.verdict, Trace: r.trace,
 			Executions: r.result.Executions, Blocked: r.result.Blocked, Steps: r.result.Steps(),
-			StopReason: r.result.Reason.String(), Interrupted: r.interrupted, Seconds: r.elapsed.Seconds()}
+			StopReason: r.result.Reason.String(), Interrupted: r.interrupted, Seconds: r.elapsed.Seconds(), LockOrder: r.lockOrder}
 		if r.err != nil {
 			rr.Verdict, rr.Error, rr.StopReason = "error", oneLine(r.err.Error()), ""
 		}

@@ -60,6 +60,9 @@ type resumeRecord struct {
 	Revisits        int64   `json:"revisits"`
 	Mirrored        int64   `json:"mirrored"`
 	Seconds         float64 `json:"seconds"`
+	// Notes is what the checker keeps with the piece (model.PieceRecord.Notes: P5's
+	// lock-order edges, which a resumed run must still see).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // resumeKey names a piece of a run.
@@ -173,7 +176,7 @@ func (r resumeRecord) piece() model.PieceRecord {
 		Steps: r.Steps, StartSteps: r.StartSteps, StartExecutions: r.StartExecutions,
 		Stats: model.Stats{Executions: r.Executions, Blocked: r.Blocked, OutOfBound: r.OutOfBound,
 			SpuriousBlocked: r.SpuriousBlocked, Pruned: r.Pruned, Revisits: r.Revisits, Mirrored: r.Mirrored,
-			Elapsed: time.Duration(r.Seconds * float64(time.Second))}}
+			Elapsed: time.Duration(r.Seconds * float64(time.Second))}, Notes: r.Notes}
 }
 
 // forRun returns the model.Resume of one run: it skips the pieces the file records
@@ -195,7 +198,7 @@ func (rf *resumeFile) forRun(variant, mutant, modelName string) *model.Resume {
 				Steps: p.Steps, StartSteps: p.StartSteps, StartExecutions: p.StartExecutions,
 				Executions: p.Stats.Executions, Blocked: p.Stats.Blocked, OutOfBound: p.Stats.OutOfBound,
 				SpuriousBlocked: p.Stats.SpuriousBlocked, Pruned: p.Stats.Pruned, Revisits: p.Stats.Revisits,
-				Mirrored: p.Stats.Mirrored, Seconds: p.Stats.Elapsed.Seconds()}
+				Mirrored: p.Stats.Mirrored, Seconds: p.Stats.Elapsed.Seconds(), Notes: p.Notes}
 			line, _ := json.Marshal(r)
 			rf.mu.Lock()
 			defer rf.mu.Unlock()

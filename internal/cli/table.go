@@ -19,7 +19,8 @@ type tableRow struct {
 	race                   string // a data race (P11) found beside the violation, if any
 	result                 model.Result
 	elapsed                time.Duration
-	interrupted            bool // unknown because the run was interrupted
+	interrupted            bool     // unknown because the run was interrupted
+	lockOrder              []string // P5's lock-order edges (properties.Report.LockOrder)
 }
 
 // setOutcome records a finished run's verdict and result, with the violated
