@@ -63,6 +63,28 @@ func exploreParallel(t *testing.T, p *model.Program, name string, opts model.Opt
 	return out
 }
 
+// eachSmallProgram calls f with every model the split-run tests cover (sc, tso, lkmm,
+// armv8) and the random programs of seeds 1 to n of each generator they share,
+// skipping those too large to explore quickly, with a description of the program
+// that says how to reproduce a failure (reproduce names the test).
+func eachSmallProgram(t *testing.T, n int, f func(name string, m model.Consistency, p *model.Program, what string)) {
+	t.Helper()
+	gens := []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram}
+	for _, name := range []string{"sc", "tso", "lkmm", "armv8"} {
+		m, err := barriers.New(name)
+		require.NoError(t, err)
+		for gi, gen := range gens {
+			for seed := int64(1); seed <= int64(n); seed++ {
+				p := gen(seed)
+				if sizeOf(p) > 12 {
+					continue
+				}
+				f(name, m, p, fmt.Sprintf("%s generator %d seed %d; reproduce: go test ./model -run %s", name, gi, seed, t.Name()))
+			}
+		}
+	}
+}
+
 // sequentialRun is Explore's run of the same.
 func sequentialRun(p *model.Program, m model.Consistency, opts model.Options, stopAt string) (model.Result, []string) {
 	var visited []string
@@ -82,62 +104,51 @@ func TestExploreParallelIsTheSequentialRun(t *testing.T) {
 	if testing.Short() {
 		n = 5
 	}
-	gens := []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram}
 	split := 0
 	// Node counts and pieces as ExploreParallel has them, and small pieces of many
 	// nodes; no trial, and a trial that small runs survive.
 	for _, sizes := range [][3]int64{{256, 128, -1}, {16, 5, -1}, {16, 5, 40}} {
 		restore := model.SetPieceSizes(sizes[0], sizes[1])
-		for _, name := range []string{"sc", "tso", "lkmm", "armv8"} {
-			m, err := barriers.New(name)
-			require.NoError(t, err)
-			for gi, gen := range gens {
-				for seed := int64(1); seed <= int64(n); seed++ {
-					p := gen(seed)
-					if sizeOf(p) > 12 {
-						continue
+		eachSmallProgram(t, n, func(name string, m model.Consistency, p *model.Program, what string) {
+			what = fmt.Sprintf("%s, pieces %v", what, sizes)
+			whole, all := sequentialRun(p, m, model.Options{}, "")
+			require.True(t, whole.Complete(), what)
+			type cut struct {
+				label string
+				opts  model.Options
+				stop  string
+			}
+			cuts := []cut{{label: "whole"}}
+			if len(all) > 1 {
+				cuts = append(cuts,
+					cut{label: "stopped by the visitor", stop: all[len(all)/2]},
+					cut{label: "execution budget", opts: model.Options{MaxExecutions: int64(len(all)) / 2}})
+			}
+			for _, div := range []int64{2, 3, 7} {
+				cuts = append(cuts, cut{label: fmt.Sprintf("step budget 1/%d", div), opts: model.Options{MaxSteps: whole.Steps()/div + 1}})
+			}
+			for _, c := range cuts {
+				want, wantVisited := sequentialRun(p, m, c.opts, c.stop)
+				for _, workers := range []int{2, 3} {
+					o := c.opts
+					o.Workers, o.TrialSteps = workers, sizes[2]
+					got := exploreParallel(t, p, name, o, c.stop)
+					w := fmt.Sprintf("%s: %s, %d workers", what, c.label, workers)
+					if got.pieces > 1 {
+						split++
 					}
-					what := fmt.Sprintf("%s generator %d seed %d pieces %v; reproduce: go test ./model -run %s", name, gi, seed, sizes, t.Name())
-					whole, all := sequentialRun(p, m, model.Options{}, "")
-					require.True(t, whole.Complete(), what)
-					type cut struct {
-						label string
-						opts  model.Options
-						stop  string
-					}
-					cuts := []cut{{label: "whole"}}
-					if len(all) > 1 {
-						cuts = append(cuts,
-							cut{label: "stopped by the visitor", stop: all[len(all)/2]},
-							cut{label: "execution budget", opts: model.Options{MaxExecutions: int64(len(all)) / 2}})
-					}
-					for _, div := range []int64{2, 3, 7} {
-						cuts = append(cuts, cut{label: fmt.Sprintf("step budget 1/%d", div), opts: model.Options{MaxSteps: whole.Steps()/div + 1}})
-					}
-					for _, c := range cuts {
-						want, wantVisited := sequentialRun(p, m, c.opts, c.stop)
-						for _, workers := range []int{2, 3} {
-							o := c.opts
-							o.Workers, o.TrialSteps = workers, sizes[2]
-							got := exploreParallel(t, p, name, o, c.stop)
-							w := fmt.Sprintf("%s: %s, %d workers", what, c.label, workers)
-							if got.pieces > 1 {
-								split++
-							}
-							assert.Equal(t, want.Reason, got.res.Reason, w)
-							assert.Equal(t, want.Steps(), got.res.Steps(), w)
-							assert.Equal(t, want.Executions, got.res.Executions, w)
-							assert.Equal(t, want.Blocked, got.res.Blocked, w)
-							assert.Equal(t, want.Pruned, got.res.Pruned, w)
-							assert.Equal(t, want.Revisits, got.res.Revisits, w)
-							if !assert.Equal(t, wantVisited, got.visited, w) {
-								return
-							}
-						}
+					assert.Equal(t, want.Reason, got.res.Reason, w)
+					assert.Equal(t, want.Steps(), got.res.Steps(), w)
+					assert.Equal(t, want.Executions, got.res.Executions, w)
+					assert.Equal(t, want.Blocked, got.res.Blocked, w)
+					assert.Equal(t, want.Pruned, got.res.Pruned, w)
+					assert.Equal(t, want.Revisits, got.res.Revisits, w)
+					if !assert.Equal(t, wantVisited, got.visited, w) {
+						return
 					}
 				}
 			}
-		}
+		})
 		restore()
 	}
 	// The programs must split, or this test shows nothing.

@@ -32,85 +32,73 @@ func TestResumeIsTheUninterruptedRun(t *testing.T) {
 	}
 	restore := model.SetPieceSizes(16, 5)
 	defer restore()
-	gens := []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram}
 	skipped := 0
-	for _, name := range []string{"sc", "tso", "lkmm", "armv8"} {
-		m, err := barriers.New(name)
-		require.NoError(t, err)
-		for gi, gen := range gens {
-			for seed := int64(1); seed <= int64(n); seed++ {
-				p := gen(seed)
-				if sizeOf(p) > 12 {
-					continue
-				}
-				what := fmt.Sprintf("%s generator %d seed %d; reproduce: go test ./model -run %s", name, gi, seed, t.Name())
-				whole, all := sequentialRun(p, m, model.Options{}, "")
-				require.True(t, whole.Complete(), what)
+	eachSmallProgram(t, n, func(name string, m model.Consistency, p *model.Program, what string) {
+		whole, all := sequentialRun(p, m, model.Options{}, "")
+		require.True(t, whole.Complete(), what)
 
-				type cut struct {
-					label string
-					opts  model.Options
-					stop  string
+		type cut struct {
+			label string
+			opts  model.Options
+			stop  string
+		}
+		cuts := []cut{{label: "whole"}, {label: "step budget 1/3", opts: model.Options{MaxSteps: whole.Steps()/3 + 1}}}
+		if len(all) > 1 {
+			cuts = append(cuts, cut{label: "stopped by the visitor", stop: all[len(all)*2/3]})
+		}
+		for _, c := range cuts {
+			// The records of a run with the same visitor and no budget (a
+			// finished piece's stretch does not depend on the budget): every
+			// piece's, reported once, with the run unchanged.
+			full := pieceLog{}
+			o := model.Options{TrialSteps: -1, Workers: 2, Resume: &model.Resume{Finished: func(r model.PieceRecord) {
+				_, dup := full[[2]int{r.Split, r.Piece}]
+				assert.False(t, dup, "%s: piece %d/%d reported twice", what, r.Split, r.Piece)
+				full[[2]int{r.Split, r.Piece}] = r
+			}}}
+			want, wantVisited := sequentialRun(p, m, model.Options{}, c.stop)
+			got := exploreParallel(t, p, name, o, c.stop)
+			require.Equal(t, want.Executions, got.res.Executions, what)
+			require.Equal(t, wantVisited, got.visited, what)
+			if len(full) < 2 {
+				continue
+			}
+			half, early := pieceLog{}, pieceLog{}
+			for k, r := range full {
+				if r.Piece%2 == 1 {
+					half[k] = r
 				}
-				cuts := []cut{{label: "whole"}, {label: "step budget 1/3", opts: model.Options{MaxSteps: whole.Steps()/3 + 1}}}
-				if len(all) > 1 {
-					cuts = append(cuts, cut{label: "stopped by the visitor", stop: all[len(all)*2/3]})
+				// What a one-worker run stopped half-way had finished.
+				if r.Piece < r.Pieces/2 {
+					early[k] = r
 				}
-				for _, c := range cuts {
-					// The records of a run with the same visitor and no budget (a
-					// finished piece's stretch does not depend on the budget): every
-					// piece's, reported once, with the run unchanged.
-					full := pieceLog{}
-					o := model.Options{TrialSteps: -1, Workers: 2, Resume: &model.Resume{Finished: func(r model.PieceRecord) {
-						_, dup := full[[2]int{r.Split, r.Piece}]
-						assert.False(t, dup, "%s: piece %d/%d reported twice", what, r.Split, r.Piece)
-						full[[2]int{r.Split, r.Piece}] = r
-					}}}
-					want, wantVisited := sequentialRun(p, m, model.Options{}, c.stop)
+			}
+			want, _ = sequentialRun(p, m, c.opts, c.stop)
+			for li, log := range []pieceLog{full, half, early} {
+				for _, workers := range []int{1, 2} {
+					o := c.opts
+					o.Workers, o.TrialSteps = workers, -1
+					o.Resume = &model.Resume{Done: func(split, piece int) (model.PieceRecord, bool) {
+						r, ok := log.done(split, piece)
+						if ok {
+							skipped++
+						}
+						return r, ok
+					}}
 					got := exploreParallel(t, p, name, o, c.stop)
-					require.Equal(t, want.Executions, got.res.Executions, what)
-					require.Equal(t, wantVisited, got.visited, what)
-					if len(full) < 2 {
-						continue
-					}
-					half, early := pieceLog{}, pieceLog{}
-					for k, r := range full {
-						if r.Piece%2 == 1 {
-							half[k] = r
-						}
-						// What a one-worker run stopped half-way had finished.
-						if r.Piece < r.Pieces/2 {
-							early[k] = r
-						}
-					}
-					want, _ = sequentialRun(p, m, c.opts, c.stop)
-					for li, log := range []pieceLog{full, half, early} {
-						for _, workers := range []int{1, 2} {
-							o := c.opts
-							o.Workers, o.TrialSteps = workers, -1
-							o.Resume = &model.Resume{Done: func(split, piece int) (model.PieceRecord, bool) {
-								r, ok := log.done(split, piece)
-								if ok {
-									skipped++
-								}
-								return r, ok
-							}}
-							got := exploreParallel(t, p, name, o, c.stop)
-							w := fmt.Sprintf("%s: log %d, %s, %d workers", what, li, c.label, workers)
-							assert.Equal(t, want.Reason, got.res.Reason, w)
-							assert.Equal(t, want.Steps(), got.res.Steps(), w)
-							assert.Equal(t, want.Executions, got.res.Executions, w)
-							assert.Equal(t, want.Blocked, got.res.Blocked, w)
-							assert.Equal(t, want.Pruned, got.res.Pruned, w)
-							if !assert.Equal(t, want.Revisits, got.res.Revisits, w) {
-								return
-							}
-						}
+					w := fmt.Sprintf("%s: log %d, %s, %d workers", what, li, c.label, workers)
+					assert.Equal(t, want.Reason, got.res.Reason, w)
+					assert.Equal(t, want.Steps(), got.res.Steps(), w)
+					assert.Equal(t, want.Executions, got.res.Executions, w)
+					assert.Equal(t, want.Blocked, got.res.Blocked, w)
+					assert.Equal(t, want.Pruned, got.res.Pruned, w)
+					if !assert.Equal(t, want.Revisits, got.res.Revisits, w) {
+						return
 					}
 				}
 			}
 		}
-	}
+	})
 	// Records must have been used, or this test shows nothing.
 	assert.Greater(t, skipped, 100, "pieces skipped")
 }

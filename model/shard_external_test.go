@@ -1,13 +1,11 @@
 package model_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/steercheck/steercheck/barriers"
 	"github.com/steercheck/steercheck/model"
 )
 
@@ -19,59 +17,47 @@ func TestShardsPartitionTheExploration(t *testing.T) {
 	if testing.Short() {
 		n = 12
 	}
-	gens := []func(int64) *model.Program{loadBufferingProgram, branchyProgram, steeredStoreProgram}
 	split := 0
-	for _, name := range []string{"sc", "tso", "lkmm", "armv8"} {
-		m, err := barriers.New(name)
-		require.NoError(t, err)
-		for gi, gen := range gens {
-			for seed := int64(1); seed <= int64(n); seed++ {
-				p := gen(seed)
-				if sizeOf(p) > 12 {
-					continue
-				}
-				what := fmt.Sprintf("%s generator %d seed %d; reproduce: go test ./model -run %s", name, gi, seed, t.Name())
-				var whole []string
-				res := model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
-					whole = append(whole, g.Fingerprint())
+	eachSmallProgram(t, n, func(_ string, m model.Consistency, p *model.Program, what string) {
+		var whole []string
+		res := model.Explore(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+			whole = append(whole, g.Fingerprint())
+			return true
+		})
+		require.True(t, res.Complete(), what)
+		for _, count := range []int{2, 3, 7} {
+			seen := map[string]int{}
+			total := int64(0)
+			nonEmpty := 0
+			for i := 0; i < count; i++ {
+				var part []string
+				r := model.Explore(p, m, model.Options{Shard: model.Shard{Index: i, Count: count}}, func(g *model.ExecutionGraph) bool {
+					part = append(part, g.Fingerprint())
 					return true
 				})
-				require.True(t, res.Complete(), what)
-				for _, count := range []int{2, 3, 7} {
-					seen := map[string]int{}
-					total := int64(0)
-					nonEmpty := 0
-					for i := 0; i < count; i++ {
-						var part []string
-						r := model.Explore(p, m, model.Options{Shard: model.Shard{Index: i, Count: count}}, func(g *model.ExecutionGraph) bool {
-							part = append(part, g.Fingerprint())
-							return true
-						})
-						require.True(t, r.Complete(), what)
-						total += r.Executions
-						if len(part) > 0 {
-							nonEmpty++
-						}
-						for _, k := range part {
-							seen[k]++
-						}
-						assert.True(t, isSubsequence(part, whole), "%s: shard %d/%d visits out of the sequential order", what, i, count)
-					}
-					if nonEmpty > 1 {
-						split++
-					}
-					assert.Equal(t, res.Executions, total, "%s: %d shards", what, count)
-					assert.Equal(t, len(whole), len(seen), "%s: %d shards", what, count)
-					for k, c := range seen {
-						if !assert.Equal(t, 1, c, "%s: a graph visited by %d shards of %d", what, c, count) {
-							break
-						}
-						_ = k
-					}
+				require.True(t, r.Complete(), what)
+				total += r.Executions
+				if len(part) > 0 {
+					nonEmpty++
 				}
+				for _, k := range part {
+					seen[k]++
+				}
+				assert.True(t, isSubsequence(part, whole), "%s: shard %d/%d visits out of the sequential order", what, i, count)
+			}
+			if nonEmpty > 1 {
+				split++
+			}
+			assert.Equal(t, res.Executions, total, "%s: %d shards", what, count)
+			assert.Equal(t, len(whole), len(seen), "%s: %d shards", what, count)
+			for k, c := range seen {
+				if !assert.Equal(t, 1, c, "%s: a graph visited by %d shards of %d", what, c, count) {
+					break
+				}
+				_ = k
 			}
 		}
-	}
+	})
 	// The programs must be deep enough to be split, or this test shows nothing.
 	assert.Greater(t, split, 20, "runs whose graphs more than one shard visits")
 }

@@ -19,14 +19,7 @@ import (
 // gets from 2 and 3 workers the verdict, the counts, the steps, the violation and its
 // execution, and the race that one worker gets, with or without a step budget.
 func TestWorkersGiveTheSequentialReport(t *testing.T) {
-	type subject struct{ variant, mutant string }
-	var subjects []subject
-	for _, v := range steering.Variants() {
-		subjects = append(subjects, subject{v.Name, ""})
-	}
-	for _, m := range steering.Mutants() {
-		subjects = append(subjects, subject{m.Variant, m.Name})
-	}
+	subjects := variantsAndMutants()
 	models := []string{"sc", "tso", "lkmm", "lkmm-alpha", "armv8"}
 	configs := []steering.Config{twoCPUs}
 	if !testing.Short() {
@@ -70,6 +63,21 @@ func TestWorkersGiveTheSequentialReport(t *testing.T) {
 			}
 		}
 	}
+}
+
+// subject is a steering variant, with a mutant applied or not ("").
+type subject struct{ variant, mutant string }
+
+// variantsAndMutants is every steering variant, then every mutant (with its variant).
+func variantsAndMutants() []subject {
+	var out []subject
+	for _, v := range steering.Variants() {
+		out = append(out, subject{v.Name, ""})
+	}
+	for _, m := range steering.Mutants() {
+		out = append(out, subject{m.Variant, m.Name})
+	}
+	return out
 }
 
 // violationOf is what a report says about its violation and race: property,

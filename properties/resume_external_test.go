@@ -18,14 +18,7 @@ import (
 // and its execution, and the race of a plain run. A piece whose checker found a
 // violation or a race is not recorded, so a resumed run finds them again.
 func TestResumedVerifyGivesTheSameReport(t *testing.T) {
-	type subject struct{ variant, mutant string }
-	var subjects []subject
-	for _, v := range steering.Variants() {
-		subjects = append(subjects, subject{v.Name, ""})
-	}
-	for _, m := range steering.Mutants() {
-		subjects = append(subjects, subject{m.Variant, m.Name})
-	}
+	subjects := variantsAndMutants()
 	skipped, withFindings := 0, 0
 	for _, s := range subjects {
 		sc, err := steering.Build(s.variant, s.mutant, twoCPUs)
