@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,12 +104,10 @@ func TestResumedCheckIsTheUninterruptedCheck(t *testing.T) {
 	}
 }
 
+// atoi is strconv.Atoi for a number the test's regexp matched.
 func atoi(t *testing.T, s string) int {
-	n := 0
-	for _, c := range s {
-		require.True(t, c >= '0' && c <= '9', s)
-		n = n*10 + int(c-'0')
-	}
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
 	return n
 }
 
