@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/steercheck/steercheck/model"
 )
 
 // The generated corpus (testdata/generated, see its README) against herd7's full
@@ -83,4 +85,25 @@ func TestSymbolicExecutionsAreTheWholeDifference(t *testing.T) {
 	assert.Empty(t, diffRows(want, got))
 	_, err = withoutSymbolic(got, symbolicExecs{})
 	assert.EqualError(t, err, "herd7 shows no symbolic value for R00242.litmus: remove it from herdSymbolic")
+}
+
+// The experimental explorer that builds po ∪ rf cycles directly (model.ExploreHMC)
+// against herd7 on both generated corpora, without the two-phase explorer.
+func TestGeneratedCorporaMatchHerd7UnderHMC(t *testing.T) {
+	every := 1
+	if testing.Short() {
+		every = 5
+	}
+	opts := model.Options{HMC: true, MaxSteps: 300_000}
+	for _, part := range []string{"cycles", "random"} {
+		t.Run(part, func(t *testing.T) {
+			matchHerdTSVWith(t, filepath.Join(generatedDir, part), filepath.Join(generatedDir, part+".tsv"), every, opts)
+		})
+	}
+	for _, part := range []string{"random", "cycles", "srcu"} {
+		t.Run("generated2/"+part, func(t *testing.T) {
+			dir := filepath.Join("testdata", "generated2")
+			matchHerdTSVWith(t, filepath.Join(dir, part), filepath.Join(dir, part+".tsv"), every, opts)
+		})
+	}
 }

@@ -21,11 +21,21 @@ import (
 // read W; every event added after R that is not in W's prefix is deleted. An event
 // deleted while a later event of its thread stays leaves a hole: the thread is re-run
 // from its start with its reads' recorded values, and its next event is the first
-// hole's. Whenever a thread is re-run, every event it kept must come out again (the
-// same instruction, location and, for a write, value), or the graph is dropped. That
-// is how a write is kept while the read it depends on in a way the model does not
-// preserve is deleted and re-added (lkmm's plain reads: C00069 in the generated
-// corpus, see DESIGN.md).
+// hole's. A hole is a gap of any length: the deleted events need not come back as
+// they were (a read re-added with another value may take the other side of an if
+// before the events kept after its join: C01010 of the generated corpus), so the
+// events added into a hole are inserted before it, and the hole closes when the
+// thread's next event is the kept one after it, named by its instruction, kind and
+// how many events of that instruction and kind came before it (Event.occ). Whenever a
+// thread is re-run, every event it kept must come out again (the same instruction,
+// location and, for a write, value), or the graph is dropped. That is how a write is
+// kept while the read it depends on in a way the model does not preserve is deleted
+// and re-added (lkmm's plain reads: C00069 in the generated corpus, see DESIGN.md).
+//
+// Which event is added next: a thread in the middle of an RMW first, then the
+// lowest-numbered thread without a hole that can move; when none can, the first hole
+// of each thread that has one, each in turn (the order in which holes are filled
+// matters: a hole's read may need a write that another thread's hole holds).
 //
 // Exactly once is not argued here: the explorer visits each complete graph once by
 // remembering the graphs it visited, and each partial graph (with the relative order in
@@ -63,6 +73,13 @@ type hmc struct {
 	st     ThreadState
 }
 
+// slot is where the next event goes: thread t's event k (its end, or a hole, before
+// which the event is inserted), and the event the thread proposes there.
+type slot struct {
+	t, k int
+	ev   Event
+}
+
 // explore expands g once.
 func (h *hmc) explore(g *ExecutionGraph) {
 	if h.x.stop() {
@@ -73,11 +90,8 @@ func (h *hmc) explore(g *ExecutionGraph) {
 		return
 	}
 	h.states[key] = true
-	t, k, ev, status := h.next(g)
-	switch status {
-	case hmcDead:
-		return
-	case hmcComplete:
+	slots, complete := h.next(g)
+	if complete {
 		fp := g.Fingerprint()
 		if h.seen[fp] {
 			return
@@ -86,9 +100,18 @@ func (h *hmc) explore(g *ExecutionGraph) {
 		h.x.finish(g)
 		return
 	}
+	for _, s := range slots {
+		h.expand(g, s)
+	}
+}
+
+// expand adds s's event to g in every way the model allows, and for a write tries
+// the revisits it allows.
+func (h *hmc) expand(g *ExecutionGraph, s slot) {
+	t, k, ev := s.t, s.k, s.ev
 	switch ev.Kind {
 	case KindFence, KindMarker:
-		if g2 := h.place(g, t, k, ev, -1); g2 != nil && h.x.consistent(g2) {
+		if g2, _ := h.place(g, t, k, ev, -1); g2 != nil && h.x.consistent(g2) {
 			h.explore(g2)
 		}
 	case KindRead:
@@ -99,7 +122,7 @@ func (h *hmc) explore(g *ExecutionGraph) {
 				w = co[i]
 			}
 			ev.RF, ev.Val = w, g.WriteValue(w)
-			if g2 := h.place(g, t, k, ev, -1); g2 != nil && h.x.consistent(g2) {
+			if g2, _ := h.place(g, t, k, ev, -1); g2 != nil && h.x.consistent(g2) {
 				h.explore(g2)
 			}
 		}
@@ -111,7 +134,7 @@ func (h *hmc) explore(g *ExecutionGraph) {
 			hi = lo
 		}
 		for pos := hi; pos >= lo && !h.x.stopped; pos-- {
-			g2 := h.place(g, t, k, ev, pos)
+			g2, ref := h.place(g, t, k, ev, pos)
 			if g2 == nil {
 				return // the write itself does not reproduce the thread's kept events
 			}
@@ -122,66 +145,61 @@ func (h *hmc) explore(g *ExecutionGraph) {
 				// Revisits are tried even when this placement is inconsistent: what
 				// makes it so (an RMW whose read half read the same write) may be
 				// among the events the revisit deletes.
-				h.revisits(g2, EventRef{int32(t), int32(k)})
+				h.revisits(g2, ref)
 			}
 		}
 	}
 }
 
-// Results of next.
-const (
-	hmcMove = iota
-	hmcComplete
-	hmcDead
-)
-
-// next chooses the slot the next event goes to: a thread in the middle of an RMW
-// first, then the lowest-numbered thread without a hole that can move, then the first
-// hole of the lowest-numbered thread with one. It reports a dead graph when a thread
-// with a hole cannot produce an event there.
-func (h *hmc) next(g *ExecutionGraph) (t, k int, ev Event, status int) {
-	holeAt := func(t int) int {
-		for i := range g.Threads[t].Events {
-			if isHole(&g.Threads[t].Events[i]) {
-				return i
-			}
-		}
-		return -1
-	}
-	// A pending RMW write half, at the tail or in a hole.
+// next lists the slots the next event may go to (see the file comment), or reports a
+// complete graph. A thread with a hole that cannot produce an event there makes the
+// graph dead: no slot, not complete.
+func (h *hmc) next(g *ExecutionGraph) ([]slot, bool) {
+	holes := make([]int, len(g.Threads))
+	any := false
 	for t := range g.Threads {
-		if hk := holeAt(t); hk >= 0 {
-			if !h.stateAt(g, t, hk) {
-				return 0, 0, Event{}, hmcDead
-			}
-			if h.st.rmwPending {
-				if !g.Prog.Threads[t].next(&h.st, &g.prop) {
-					return 0, 0, Event{}, hmcDead
-				}
-				return t, hk, g.prop.ev, hmcMove
+		holes[t] = firstHole(g, t)
+		if holes[t] < 0 {
+			if g.Threads[t].State.rmwPending {
+				g.Prog.Threads[t].next(&g.Threads[t].State, &g.prop)
+				return []slot{{t, len(g.Threads[t].Events), g.prop.ev}}, false
 			}
 			continue
 		}
-		if g.Threads[t].State.rmwPending {
-			g.Prog.Threads[t].next(&g.Threads[t].State, &g.prop)
-			return t, len(g.Threads[t].Events), g.prop.ev, hmcMove
+		any = true
+		if !h.stateAt(g, t, holes[t]) || !g.Prog.Threads[t].next(&h.st, &g.prop) {
+			return nil, false
+		}
+		if h.st.rmwPending {
+			return []slot{{t, holes[t], g.prop.ev}}, false
 		}
 	}
 	for t := range g.Threads {
-		if holeAt(t) < 0 && g.Prog.Threads[t].next(&g.Threads[t].State, &g.prop) {
-			return t, len(g.Threads[t].Events), g.prop.ev, hmcMove
+		if holes[t] < 0 && g.Prog.Threads[t].next(&g.Threads[t].State, &g.prop) {
+			return []slot{{t, len(g.Threads[t].Events), g.prop.ev}}, false
 		}
 	}
+	if !any {
+		return nil, true
+	}
+	var out []slot
 	for t := range g.Threads {
-		if hk := holeAt(t); hk >= 0 {
-			h.stateAt(g, t, hk)
-			if !g.Prog.Threads[t].next(&h.st, &g.prop) {
-				return 0, 0, Event{}, hmcDead
-			}
-			return t, hk, g.prop.ev, hmcMove
+		if holes[t] >= 0 {
+			h.stateAt(g, t, holes[t])
+			g.Prog.Threads[t].next(&h.st, &g.prop)
+			out = append(out, slot{t, holes[t], g.prop.ev})
 		}
 	}
-	return 0, 0, Event{}, hmcComplete
+	return out, false
+}
+
+func firstHole(g *ExecutionGraph, t int) int {
+	for i := range g.Threads[t].Events {
+		if isHole(&g.Threads[t].Events[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // stateAt leaves in h.st thread t's interpreter state before its event k, re-running
@@ -198,45 +216,64 @@ func (h *hmc) stateAt(g *ExecutionGraph, t, k int) bool {
 	return true
 }
 
-// place returns a copy of g with ev at slot k of thread t (the end of the thread, or
-// a hole), a write at coherence position coPos, or nil if the thread's kept events do
-// not come out again.
-func (h *hmc) place(g *ExecutionGraph, t, k int, ev Event, coPos int) *ExecutionGraph {
+// place returns a copy of g with ev added as thread t's event k (at its end, or
+// inserted before the hole at k), a write at coherence position coPos, and the new
+// event's reference; nil if the thread's kept events do not come out again.
+func (h *hmc) place(g *ExecutionGraph, t, k int, ev Event, coPos int) (*ExecutionGraph, EventRef) {
+	if len(g.Threads[t].Events) >= MaxThreadEvents {
+		return nil, EventRef{} // a hole that keeps growing: the thread runs out of its bound
+	}
 	g2 := g.Clone()
 	ev.Stamp = g2.nextStamp
 	g2.nextStamp++
 	th := &g2.Threads[t]
-	if k == len(th.Events) {
-		th.Events = append(th.Events, ev)
+	if k < len(th.Events) {
+		insertSlot(g2, t, k)
+		if ev.Kind == KindRead && int(ev.RF.Thread) == t && int(ev.RF.Index) >= k {
+			ev.RF.Index++ // a write of its own thread kept after the hole (incoherent, for the model to say)
+		}
 	} else {
-		th.Events[k] = ev
+		th.Events = append(th.Events, Event{})
 	}
+	th.Events[k] = ev
+	ref := EventRef{int32(t), int32(k)}
 	if ev.Kind == KindWrite {
-		ref := EventRef{int32(t), int32(k)}
 		co := append(g2.Co[ev.Loc], EventRef{})
 		copy(co[coPos+1:], co[coPos:])
 		co[coPos] = ref
 		g2.Co[ev.Loc] = co
 	}
 	if !rerun(g2, t) {
-		return nil
+		return nil, ref
 	}
-	return g2
+	return g2, ref // a hole that closes lies after the event: ref stays
 }
 
-// rerun runs thread t from its start over its events up to its first hole, feeding
-// reads their recorded values, and checks that each event comes out again: the same
-// instruction, kind, location, fence and marker, and for a write the same value. The
-// events' dependencies and annotations are refreshed from the run. Without a hole the
-// thread's state is left after its last event.
+// rerun runs thread t from its start over its events, feeding reads their recorded
+// values, and checks that each event comes out again: the same instruction, kind,
+// location, fence and marker, and for a write the same value. At a hole, if the
+// thread's next event is the kept event after it, the hole closes; otherwise the run
+// stops there. The events' dependencies and annotations are refreshed from the run.
+// Without a hole the thread's state is left after its last event.
 func rerun(g *ExecutionGraph, t int) bool {
 	th := &g.Threads[t]
 	code := g.Prog.Threads[t]
 	th.State.reset(code)
-	for i := range th.Events {
+	count := make(map[[2]int32]int32)
+	for i := 0; i < len(th.Events); i++ {
 		e := &th.Events[i]
 		if isHole(e) {
-			return true
+			if !code.next(&th.State, &g.prop) {
+				return false
+			}
+			c := &g.prop.ev
+			kept := &th.Events[i+1]
+			n := count[[2]int32{c.PC, int32(c.Kind)}]
+			if c.PC != kept.PC || c.Kind != kept.Kind || n != kept.occ {
+				return true
+			}
+			removeSlot(g, t, i)
+			e = &th.Events[i]
 		}
 		if !code.next(&th.State, &g.prop) {
 			return false
@@ -255,9 +292,72 @@ func rerun(g *ExecutionGraph, t int) bool {
 			c.Val, c.RF = e.Val, e.RF
 		}
 		code.apply(&th.State, &c)
+		id := [2]int32{c.PC, int32(c.Kind)}
+		e.occ = count[id]
+		count[id]++
 		e.Ann, e.Addr, e.Data, e.Ctrl, e.CtrlAll, e.InAwait = c.Ann, c.Addr, c.Data, c.Ctrl, c.CtrlAll, c.InAwait
 	}
 	return true
+}
+
+// insertSlot makes room for an event at index k of thread t, renumbering the events
+// after it wherever they are named.
+func insertSlot(g *ExecutionGraph, t, k int) {
+	evs := append(g.Threads[t].Events, Event{})
+	copy(evs[k+1:], evs[k:])
+	g.Threads[t].Events = evs
+	renumber(g, t, func(i int32) int32 {
+		if i >= int32(k) {
+			return i + 1
+		}
+		return i
+	}, k+1)
+}
+
+// removeSlot removes the hole at index k of thread t.
+func removeSlot(g *ExecutionGraph, t, k int) {
+	evs := g.Threads[t].Events
+	g.Threads[t].Events = append(evs[:k], evs[k+1:]...)
+	renumber(g, t, func(i int32) int32 {
+		if i > int32(k) {
+			return i - 1
+		}
+		return i
+	}, k)
+}
+
+// renumber applies to every reference to an event of thread t (reads-from, coherence
+// order, and the dependency sets of t's events from index from on) the renumbering f
+// (-1: deleted).
+func renumber(g *ExecutionGraph, t int, f func(int32) int32, from int) {
+	for u := range g.Threads {
+		for i := range g.Threads[u].Events {
+			e := &g.Threads[u].Events[i]
+			if e.Kind == KindRead && int(e.RF.Thread) == t {
+				e.RF.Index = f(e.RF.Index)
+			}
+		}
+	}
+	for l, co := range g.Co {
+		for j, w := range co {
+			if int(w.Thread) == t {
+				g.Co[l][j].Index = f(w.Index)
+			}
+		}
+	}
+	evs := g.Threads[t].Events
+	for i := from; i < len(evs); i++ {
+		e := &evs[i]
+		for _, d := range []*DepSet{&e.Addr, &e.Data, &e.Ctrl, &e.CtrlAll} {
+			var n DepSet
+			for _, j := range d.Members() {
+				if nj := f(int32(j)); nj >= 0 {
+					n.Add(int(nj))
+				}
+			}
+			*d = n
+		}
+	}
 }
 
 // revisits tries every read that the write a just added (coherence-latest) may revisit.
@@ -327,6 +427,18 @@ func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
 	return pre
 }
 
+// byStamp finds the event with the given stamp.
+func byStamp(g *ExecutionGraph, stamp int32) EventRef {
+	for t := range g.Threads {
+		for i := range g.Threads[t].Events {
+			if e := &g.Threads[t].Events[i]; !isHole(e) && e.Stamp == stamp {
+				return EventRef{int32(t), int32(i)}
+			}
+		}
+	}
+	panic("model: no event with that stamp")
+}
+
 func hasPair(pairs [][2]int32, i, j int32) bool {
 	for _, p := range pairs {
 		if p[0] == i && p[1] == j {
@@ -336,8 +448,9 @@ func hasPair(pairs [][2]int32, i, j int32) bool {
 	return false
 }
 
-// revisit makes r read from a, deletes what the revisit does not keep and explores the
-// result with a in every coherence position among the writes that stay.
+// revisit makes r read from a, deletes what the revisit does not keep (a run of
+// deleted events followed by a kept one becomes one hole) and explores the result with
+// a in every coherence position among the writes that stay.
 func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 	h.x.stats.Revisits++
 	g2 := g.Clone()
@@ -352,8 +465,9 @@ func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 		}
 	}
 	keep[r.Thread].Add(int(r.Index))
-	rd := g2.Event(r)
-	rd.RF, rd.Val = a, g2.Event(a).Val
+	rd := *g2.Event(r)
+	g2.Event(r).RF, g2.Event(r).Val = a, g2.Event(a).Val
+	g2.Event(r).Stamp = g2.nextStamp
 	rd.Stamp = g2.nextStamp
 	g2.nextStamp++
 	for l, co := range g2.Co {
@@ -368,20 +482,41 @@ func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 	for t := range g2.Threads {
 		evs := g2.Threads[t].Events
 		n := len(evs)
-		for n > 0 && (!keep[t].Has(n-1) || isHole(&evs[n-1])) {
+		for n > 0 && !keep[t].Has(n-1) {
 			n--
 		}
-		evs = evs[:n]
-		for i := range evs {
-			if !keep[t].Has(i) && !isHole(&evs[i]) {
-				evs[i] = Event{Kind: KindMarker, Marker: holeTag, PC: evs[i].PC, Stamp: -1}
+		mapping := make([]int32, len(evs))
+		out := make([]Event, 0, n)
+		for i := 0; i < len(evs); i++ {
+			switch {
+			case i >= n:
+				mapping[i] = -1
+			case keep[t].Has(i):
+				mapping[i] = int32(len(out))
+				out = append(out, evs[i])
+			default:
+				mapping[i] = -1
+				if len(out) == 0 || !isHole(&out[len(out)-1]) {
+					out = append(out, Event{Kind: KindMarker, Marker: holeTag, PC: evs[i].PC, Stamp: -1})
+				}
 			}
 		}
-		g2.Threads[t].Events = evs
+		g2.Threads[t].Events = out
+		renumber(g2, t, func(i int32) int32 { return mapping[i] }, 0)
+		if int(a.Thread) == t {
+			a.Index = mapping[a.Index]
+		}
+		if int(r.Thread) == t {
+			r.Index = mapping[r.Index]
+		}
+	}
+	for t := range g2.Threads {
 		if !rerun(g2, t) {
 			return
 		}
 	}
+	// A hole that closed renumbered its thread: find a again through r's reads-from.
+	a = g2.Event(byStamp(g2, rd.Stamp)).RF
 	wa := g2.Event(a)
 	lo, hi := 0, len(g2.Co[wa.Loc])
 	if wa.Ann&AnnRMW != 0 {
@@ -428,6 +563,8 @@ func (h *hmc) key(g *ExecutionGraph) string {
 			b.WriteString(strconv.Itoa(int(e.Val)))
 			b.WriteByte('#')
 			b.WriteString(strconv.Itoa(rank(e.Stamp)))
+			b.WriteByte('@')
+			b.WriteString(strconv.Itoa(int(e.occ)))
 			if e.Kind == KindRead {
 				b.WriteByte('<')
 				b.WriteString(e.RF.String())
