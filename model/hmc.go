@@ -17,7 +17,9 @@ import (
 // each write of its location, a write in each coherence position. A write W may then
 // revisit any read R of its location that is not in W's prefix: the closure of W under
 // reads-from and, inside a thread, under the model's local order from reads to writes
-// (a read L does not order before a write does not hold that write back). R is made to
+// (a read L does not order before a write does not hold that write back), with the
+// fences and markers before each event kept (they read nothing; deleting them only
+// made holes, and holes are what this construction pays for). R is made to
 // read W; every event added after R that is not in W's prefix is deleted. An event
 // deleted while a later event of its thread stays leaves a hole: the thread is re-run
 // from its start with its reads' recorded values, and its next event is the first
@@ -398,6 +400,8 @@ func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
 			stack = append(stack, e.RF)
 		}
 		if e.Kind != KindWrite && h.lo != nil {
+			// A kept read or fence keeps no read before it, only fences and markers.
+			keepMarks(evs, c, &stack)
 			continue
 		}
 		if e.Kind == KindWrite && e.Ann&AnnRMW != 0 && c.Index > 0 && evs[c.Index-1].Ann&AnnRMW != 0 {
@@ -408,11 +412,11 @@ func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
 			if isHole(p) {
 				continue
 			}
-			if h.lo == nil {
+			if h.lo == nil || p.Kind == KindFence || p.Kind == KindMarker {
 				stack = append(stack, EventRef{c.Thread, j})
 				continue
 			}
-			if p.Kind != KindRead {
+			if p.Kind != KindRead || e.Kind != KindWrite {
 				continue
 			}
 			t := int(c.Thread)
@@ -425,6 +429,15 @@ func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
 		}
 	}
 	return pre
+}
+
+// keepMarks pushes the fences and markers before event c of its thread.
+func keepMarks(evs []Event, c EventRef, stack *[]EventRef) {
+	for j := int32(0); j < c.Index; j++ {
+		if k := evs[j].Kind; (k == KindFence || k == KindMarker) && !isHole(&evs[j]) {
+			*stack = append(*stack, EventRef{c.Thread, j})
+		}
+	}
 }
 
 // byStamp finds the event with the given stamp.
