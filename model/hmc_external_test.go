@@ -60,19 +60,26 @@ func hmcAgainstCandidates(t *testing.T, name string, p *model.Program, what stri
 var hmcGraphs int // graphs compared, for the tests' logs
 
 func TestHMCMatchesCandidatesOnRandomPrograms(t *testing.T) {
+	hmcOnSeeds(t, []string{"sc", "tso", "lkmm", "lkmm-alpha", "armv8"}, randomProgram, "TestHMCMatchesCandidatesOnRandomPrograms")
+}
+
+// hmcOnSeeds compares ExploreHMC with the candidate enumerator on the programs gen
+// makes from the first seeds (150, 40 with -short, STEERCHECK_HMC_SEEDS when set) of
+// at most 8 accesses, under each of models.
+func hmcOnSeeds(t *testing.T, models []string, gen func(int64) *model.Program, test string) {
 	n := 150
 	if testing.Short() {
 		n = 40
 	}
 	n = hmcSeeds(n)
 	defer func(g int) { t.Logf("%d graphs", hmcGraphs-g) }(hmcGraphs)
-	for _, name := range []string{"sc", "tso", "lkmm", "lkmm-alpha", "armv8"} {
+	for _, name := range models {
 		for seed := int64(1); seed <= int64(n); seed++ {
-			p := randomProgram(seed)
+			p := gen(seed)
 			if sizeOf(p) > 8 {
 				continue
 			}
-			if !hmcAgainstCandidates(t, name, p, fmt.Sprintf("%s seed %d (go test ./model -run TestHMCMatchesCandidatesOnRandomPrograms)", name, seed)) {
+			if !hmcAgainstCandidates(t, name, p, fmt.Sprintf("%s seed %d (go test ./model -run %s)", name, seed, test)) {
 				return
 			}
 		}
@@ -132,23 +139,7 @@ func plainDependencyProgram(seed int64) *model.Program {
 }
 
 func TestHMCMatchesCandidatesOnPlainDependencies(t *testing.T) {
-	n := 150
-	if testing.Short() {
-		n = 40
-	}
-	n = hmcSeeds(n)
-	defer func(g int) { t.Logf("%d graphs", hmcGraphs-g) }(hmcGraphs)
-	for _, name := range []string{"lkmm", "armv8"} {
-		for seed := int64(1); seed <= int64(n); seed++ {
-			p := plainDependencyProgram(seed)
-			if sizeOf(p) > 8 {
-				continue
-			}
-			if !hmcAgainstCandidates(t, name, p, fmt.Sprintf("%s seed %d (go test ./model -run TestHMCMatchesCandidatesOnPlainDependencies)", name, seed)) {
-				return
-			}
-		}
-	}
+	hmcOnSeeds(t, []string{"lkmm", "armv8"}, plainDependencyProgram, "TestHMCMatchesCandidatesOnPlainDependencies")
 }
 
 // C00069 of the generated corpus: herd7 allows the cycle whose every program-order
