@@ -164,3 +164,50 @@ func TestHMCBuildsDependencyCycleThroughPlainRead(t *testing.T) {
 	assert.True(t, cycle, "the cycle herd7 allows was not built")
 	hmcAgainstCandidates(t, "lkmm", p, "C00069")
 }
+
+// C01010 of the generated corpus: the xchg after P1's if is kept while the plain read
+// before the if is revisited, and the read re-added with 1 puts a write before the
+// xchg. Holes of a fixed size lost the cycle herd7 allows; a gap of any length keeps
+// it.
+func TestHMCGapGrowsBeforeAKeptEvent(t *testing.T) {
+	p := model.NewProgram("C01010")
+	x, y, z := p.Var("x", 0), p.Var("y", 0), p.Var("z9", 0)
+	p0 := p.Thread("P0", "cpu")
+	r0 := p0.Read(x)
+	p0.If(model.Ne(r0, 0), func() { p0.Xchg(y, 1) })
+	p1 := p.Thread("P1", "cpu")
+	r1 := p1.Read(y)
+	p1.If(model.Ne(r1, 0), func() { p1.WriteOnce(z, 1) })
+	p1.RMWOp(model.RMWXchg, x, 1, nil, model.AnnAcquire, false)
+	m, err := barriers.New("lkmm")
+	require.NoError(t, err)
+	cycle := false
+	model.ExploreHMC(p, m, model.Options{}, func(g *model.ExecutionGraph) bool {
+		cycle = cycle || g.Reg(0, r0.ID) == 1 && g.Reg(1, r1.ID) == 1
+		return true
+	})
+	assert.True(t, cycle, "the cycle herd7 allows was not built")
+	hmcAgainstCandidates(t, "lkmm", p, "C01010")
+}
+
+// C00838 of the generated corpus: after a revisit, P1's and P2's critical sections
+// are holes, and only one order of refilling them reaches every graph herd7 allows.
+// Filling the lowest thread's hole first lost states (so did R00051 of generated2).
+func TestHMCFillsHolesInEveryOrder(t *testing.T) {
+	p := model.NewProgram("C00838")
+	x, y, z, l := p.Var("x", 0), p.Var("y", 0), p.Var("z", 0), p.Var("l", 0)
+	p0 := p.Thread("P0", "cpu")
+	r0 := p0.ReadOnce(x)
+	p0.ReadOnce(y.Idx(model.Sub(r0, r0)))
+	p1 := p.Thread("P1", "cpu")
+	p1.SpinLock(l)
+	p1.Write(y, 1)
+	p1.Write(z, 1)
+	p1.SpinUnlock(l)
+	p2 := p.Thread("P2", "cpu")
+	p2.SpinLock(l)
+	p2.Read(z)
+	p2.WriteOnce(x, 1)
+	p2.SpinUnlock(l)
+	hmcAgainstCandidates(t, "lkmm", p, "C00838")
+}
