@@ -219,6 +219,9 @@ type Event struct {
 	Open   bool
 	Marker string // for KindMarker: the action's tag
 	Args   [3]Value
+	// occ counts the earlier events of the thread with the same instruction and kind:
+	// with PC and Kind it names the event across re-runs of its thread (hmc.go).
+	occ int32
 }
 
 // IsRead reports whether the event reads memory.

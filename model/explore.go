@@ -50,6 +50,9 @@ type Options struct {
 	// representatives. Verdicts are the same when what the visitor checks cannot tell
 	// interchangeable threads apart.
 	Symmetry bool
+	// HMC explores with ExploreHMC (hmc.go), sequentially; an experiment, not yet
+	// the construction any command relies on.
+	HMC bool
 	// Resume, for ExploreParallel only, skips the pieces an earlier run of the same
 	// exploration finished and reports the ones this run finishes (resume.go).
 	Resume *Resume
@@ -143,6 +146,9 @@ func (r Result) Steps() int64 { return r.steps }
 // model without a LocalOrder. Each graph is still visited once; violations that need no
 // cycle are found in the fast first phase.
 func Explore(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
+	if opts.HMC {
+		return ExploreHMC(p, m, opts, visit)
+	}
 	return explorePhases(p, m, opts, phaseRunner{
 		graphs: func(o Options, spec *speculation) Result { return runGraphExplorer(p, m, o, visit, spec) },
 		candidates: func(o Options) Result {

@@ -90,7 +90,7 @@ type Parallel struct {
 // finishes reported (resume.go).
 func ExploreParallel(p *Program, opts Options, par Parallel) (Result, int) {
 	m := par.NewModel()
-	if opts.Workers <= 1 && opts.Resume == nil || opts.Shard.Count > 1 {
+	if opts.Workers <= 1 && opts.Resume == nil || opts.Shard.Count > 1 || opts.HMC {
 		return Explore(p, m, opts, par.NewVisit(0)), 1
 	}
 	p.Seal()

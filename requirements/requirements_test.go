@@ -72,6 +72,32 @@ func TestCycleModelsAreDecided(t *testing.T) {
 	assert.Equal(t, model.CyclesSkipped, o.Reason)
 }
 
+// A table cell whose two-phase check runs out of steps under a model with a local
+// order is checked again by HMC (Budget.CellHMCMaxSteps): v2-2012's device:used.ring
+// made plain under lkmm, which the two-phase explorer does not finish in 60M steps,
+// holds with no race on the site (32 executions). Cut here at 100,000 steps to keep
+// the test short; outside the table (no cells()) nothing falls back.
+func TestCellsFallBackToHMC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 20 s of HMC")
+	}
+	s, err := NewSubject("v2-2012")
+	require.NoError(t, err)
+	edit, err := ablation.ParseEdit("weaken device:used.ring")
+	require.NoError(t, err)
+	b := Budget{CycleModels: []string{"lkmm"}, CycleMaxSteps: 100_000, CellHMCMaxSteps: 2_000_000}
+	o, err := s.Check([]ablation.Edit{edit}, "lkmm", b)
+	require.NoError(t, err)
+	assert.Equal(t, Unknown, o.Verdict, "outside the table the cut stands")
+	assert.Equal(t, model.StepBudget, o.Reason)
+	o, err = s.Check([]ablation.Edit{edit}, "lkmm", b.cells())
+	require.NoError(t, err)
+	assert.Equal(t, Holds, o.Verdict)
+	assert.Equal(t, model.Exhausted, o.Reason)
+	assert.Equal(t, int64(32), o.Executions)
+	assert.False(t, o.Race)
+}
+
 func TestBadSubjectAndSite(t *testing.T) {
 	_, err := NewSubject("v9")
 	assert.ErrorContains(t, err, `unknown variant "v9"`)

@@ -108,13 +108,22 @@ type Budget struct {
 	// weakenings, and under lkmm those whose plain stores race explore millions of
 	// speculated graphs each.
 	CellMaxSteps int64
+	// CellHMCMaxSteps, when above 0, gives a table cell whose check runs out of steps
+	// under a model with a local order (lkmm, lkmm-alpha, armv8) a second check by
+	// model.ExploreHMC, which builds po ∪ rf cycles directly, within that many steps.
+	// The weakenings that make the ring's stores plain open pairs whose speculated
+	// reads the two-phase explorer cannot finish; HMC decides them in minutes
+	// (docs/DESIGN.md, "A first explorer of this kind").
+	CellHMCMaxSteps int64
+	hmcMaxSteps     int64 // CellHMCMaxSteps in the table's checks, else 0
 }
 
-// cells is b for the table's checks (see CellMaxSteps).
+// cells is b for the table's checks (see CellMaxSteps and CellHMCMaxSteps).
 func (b Budget) cells() Budget {
 	if b.CellMaxSteps > b.CycleMaxSteps {
 		b.CycleMaxSteps = b.CellMaxSteps
 	}
+	b.hmcMaxSteps = b.CellHMCMaxSteps
 	return b
 }
 
@@ -134,8 +143,11 @@ func (b Budget) cells() Budget {
 // cut had lost graphs there before. With 10M per cell `make verdicts && make
 // barriers` took 14m21s on 2 cores, 8m46s with 1.5M per cell (measured on
 // 2026-12-03); docs/PERFORMANCE.md has the time with 60M.
+//
+// The cells still unknown after 60M steps get CellHMCMaxSteps with HMC: the six
+// device:used.ring cells need 71,359 (v2-2012) to 1,728,706 (v3.17) steps there.
 var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"lkmm", "lkmm-alpha", "armv8"},
-	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000}
+	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000, CellHMCMaxSteps: 5_000_000}
 
 // options are the exploration bounds of one check under m.
 func (b Budget) options(m model.Consistency) model.Options {
@@ -227,11 +239,16 @@ func (s *Subject) Check(edits []ablation.Edit, modelName string, b Budget) (Outc
 	// The ordering properties first; then, when the edit weakens one annotation and
 	// the model has data races, whether that alone made one (see Outcome.Race).
 	o = s.steeringOutcome(properties.NewCheckerFor(&sc, m, properties.OrderingProperties()), &sc, m, opts, spelled)
+	base := opts // the variant's own races are the two-phase explorer's to find
+	if _, ok := m.(model.LocalOrder); ok && o.Verdict == Unknown && o.Reason == model.StepBudget && b.hmcMaxSteps > 0 {
+		opts = model.Options{MaxSteps: b.hmcMaxSteps, HMC: true}
+		o = s.steeringOutcome(properties.NewCheckerFor(&sc, m, properties.OrderingProperties()), &sc, m, opts, spelled)
+	}
 	site := weakenedSite(edits)
 	if o.Verdict != Holds || site == "" || !barriers.HasDataRaces(m) {
 		return o, nil
 	}
-	racy, sum, err := s.races.sites(s.steer, modelName, opts)
+	racy, sum, err := s.races.sites(s.steer, modelName, base)
 	if err != nil {
 		return Outcome{}, err
 	}
