@@ -50,8 +50,8 @@ type Options struct {
 	// representatives. Verdicts are the same when what the visitor checks cannot tell
 	// interchangeable threads apart.
 	Symmetry bool
-	// HMC explores with ExploreHMC (hmc.go), sequentially; an experiment, not yet
-	// the construction any command relies on.
+	// HMC explores with ExploreHMC (hmc.go), sequentially: slower than the two-phase
+	// explorer, it decides the checks that one cannot finish (BARRIERS.md's cells).
 	HMC bool
 	// Resume, for ExploreParallel only, skips the pieces an earlier run of the same
 	// exploration finished and reports the ones this run finishes (resume.go).

@@ -7,11 +7,13 @@ import (
 	"time"
 )
 
-// hmc.go: an experimental explorer that builds graphs with po ∪ rf cycles directly, in
-// the line of HMC (Kokologiannakis and Vafeiadis, ASPLOS 2020), for models with a
-// LocalOrder (lkmm, lkmm-alpha, armv8). It is not Explore's: it exists to be measured
-// against ExploreCandidates and herd7 (hmc_external_test.go) before anything relies on
-// it. See docs/DESIGN.md, "Building po∪rf cycles directly".
+// hmc.go: an explorer that builds graphs with po ∪ rf cycles directly, in the line of
+// HMC (Kokologiannakis and Vafeiadis, ASPLOS 2020), for models with a LocalOrder (lkmm,
+// lkmm-alpha, armv8). It is not Explore's default: it is far slower than the two-phase
+// explorer on the steering models, so only the checks that explorer cannot finish use
+// it (docs/BARRIERS.md's table cells, requirements.Budget.CellHMCMaxSteps). It is
+// measured against ExploreCandidates and herd7 (hmc_external_test.go, and the litmus
+// package's corpus tests). See docs/DESIGN.md, "Building po∪rf cycles directly".
 //
 // The construction. Events are added one at a time as Explore adds them: a read from
 // each write of its location, a write in each coherence position. A write W may then
@@ -53,8 +55,14 @@ func isHole(e *Event) bool { return e.Kind == KindMarker && e.Marker == holeTag 
 
 // ExploreHMC visits every complete execution graph of p that m allows, once each, with
 // the construction above. Options.MaxSteps, MaxExecutions, Timeout and Context bound
-// it as they bound Explore; the other options are ignored.
+// it as they bound Explore. It does not split: with Options.Shard the first shard runs
+// it whole and the others visit nothing, so shards still add up to the run; Workers
+// and Resume run it in one goroutine from the start. Symmetry is not applied: every
+// graph is visited and counted, mirror images included.
 func ExploreHMC(p *Program, m Consistency, opts Options, visit func(*ExecutionGraph) bool) Result {
+	if !opts.Shard.owns0() {
+		return Result{}
+	}
 	x := newExplorer(p, m, Options{MaxSteps: opts.MaxSteps, MaxExecutions: opts.MaxExecutions, Timeout: opts.Timeout,
 		Context: opts.Context, Progress: opts.Progress}, visit, nil)
 	if opts.Timeout > 0 {

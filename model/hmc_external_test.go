@@ -211,3 +211,28 @@ func TestHMCFillsHolesInEveryOrder(t *testing.T) {
 	p2.SpinUnlock(l)
 	hmcAgainstCandidates(t, "lkmm", p, "C00838")
 }
+
+// ExploreHMC does not split, but shards must still add up to the run: the first runs
+// it whole, the others visit nothing.
+func TestHMCShardsAddUpToTheRun(t *testing.T) {
+	p := model.NewProgram("LB")
+	x, y := p.Var("x", 0), p.Var("y", 0)
+	p0 := p.Thread("P0", "cpu")
+	p0.ReadOnce(x)
+	p0.WriteOnce(y, 1)
+	p1 := p.Thread("P1", "cpu")
+	p1.ReadOnce(y)
+	p1.WriteOnce(x, 1)
+	m, err := barriers.New("lkmm")
+	require.NoError(t, err)
+	whole := model.ExploreHMC(p, m, model.Options{}, func(*model.ExecutionGraph) bool { return true })
+	require.Equal(t, model.Exhausted, whole.Reason)
+	require.Equal(t, int64(4), whole.Executions, "load buffering under lkmm: 4 executions, the cycle included")
+	var sum int64
+	for i := 0; i < 3; i++ {
+		r := model.ExploreHMC(p, m, model.Options{Shard: model.Shard{Index: i, Count: 3}}, func(*model.ExecutionGraph) bool { return true })
+		assert.Equal(t, model.Exhausted, r.Reason, "shard %d", i)
+		sum += r.Executions
+	}
+	assert.Equal(t, whole.Executions, sum)
+}
