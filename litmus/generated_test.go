@@ -118,9 +118,9 @@ const hmcSteps = 300_000
 
 // hmcBound lists the tests ExploreHMC does not finish within hmcSteps (the two-phase
 // explorer does): they must end unknown, and one that no longer does must leave the
-// list. R00000 has 6,144 executions; R00310 had not finished after 10 minutes with a
-// 20M-step bound.
+// list. R00000 has 6,144 executions. (R00310, 48 executions, left the list when the
+// revisit condition of hmcmax.go came: it had not finished after 10 minutes with a
+// 20M-step bound without it.)
 var hmcBound = map[string]string{
 	"testdata/generated2/random/R00000.litmus": "6,144 executions",
-	"testdata/generated2/random/R00310.litmus": "48 executions",
 }

@@ -73,3 +73,6 @@ func SetPieceSizes(nodes, pieces int64) func() {
 
 // MixedModeRuns counts the second phases run in mixed mode so far.
 func MixedModeRuns() int64 { return atomic.LoadInt64(&mixedModeRuns) }
+
+// SetHMCMaximality turns ExploreHMC's revisit condition (hmcmax.go) on or off.
+func SetHMCMaximality(on bool) { hmcNoMaximality = !on }

@@ -43,9 +43,12 @@ import (
 //
 // Exactly once is not argued here: the explorer visits each complete graph once by
 // remembering the graphs it visited, and each partial graph (with the relative order in
-// which its events were added, which the revisits depend on) is expanded once. That
-// costs memory in proportion to the partial graphs, which is why this is a tool for
-// small programs and for deciding what the stateless explorer must do.
+// which its events were added, which the revisits depend on) is expanded once. A
+// revisit is performed only under TruSt's maximality condition restated for holes
+// (hmcmax.go), which keeps most of the paths to a graph from being built at all; it
+// is not shown to leave one path per graph, so the memory stays, and costs in
+// proportion to the partial graphs: this is a tool for small programs and for the
+// checks the two-phase explorer cannot finish.
 
 // holeTag marks a hole: an event deleted by a revisit while a later event of its
 // thread stays. Memory models see a marker, which is in no relation.
@@ -381,6 +384,9 @@ func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 			}
 			r := &g.Threads[u].Events[i]
 			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) {
+				continue
+			}
+			if !hmcNoMaximality && !h.maximalRevisit(g, EventRef{int32(u), int32(i)}, a, pre) {
 				continue
 			}
 			h.revisit(g, EventRef{int32(u), int32(i)}, a, pre)

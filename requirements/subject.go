@@ -112,7 +112,7 @@ type Budget struct {
 	// under a model with a local order (lkmm, lkmm-alpha, armv8) a second check by
 	// model.ExploreHMC, which builds po ∪ rf cycles directly, within that many steps.
 	// The weakenings that make the ring's stores plain open pairs whose speculated
-	// reads the two-phase explorer cannot finish; HMC decides them in minutes
+	// reads the two-phase explorer cannot finish; HMC decides them in seconds
 	// (docs/DESIGN.md, "A first explorer of this kind").
 	CellHMCMaxSteps int64
 	hmcMaxSteps     int64 // CellHMCMaxSteps in the table's checks, else 0
