@@ -215,14 +215,7 @@ func TestHMCFillsHolesInEveryOrder(t *testing.T) {
 // ExploreHMC does not split, but shards must still add up to the run: the first runs
 // it whole, the others visit nothing.
 func TestHMCShardsAddUpToTheRun(t *testing.T) {
-	p := model.NewProgram("LB")
-	x, y := p.Var("x", 0), p.Var("y", 0)
-	p0 := p.Thread("P0", "cpu")
-	p0.ReadOnce(x)
-	p0.WriteOnce(y, 1)
-	p1 := p.Thread("P1", "cpu")
-	p1.ReadOnce(y)
-	p1.WriteOnce(x, 1)
+	p := lbProgram()
 	m, err := barriers.New("lkmm")
 	require.NoError(t, err)
 	whole := model.ExploreHMC(p, m, model.Options{}, func(*model.ExecutionGraph) bool { return true })
