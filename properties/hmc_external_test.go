@@ -3,6 +3,7 @@ package properties_test
 import (
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,7 +33,7 @@ func TestHMCMatchesExploreOnSteeringVariants(t *testing.T) {
 		require.NoError(t, err)
 		m, err := barriers.New(r.model)
 		require.NoError(t, err)
-		set := func(explore func(func(*model.ExecutionGraph) bool) model.Result) []string {
+		set := func(explore func(func(*model.ExecutionGraph) bool) model.Result) ([]string, model.Result) {
 			seen := map[string]bool{}
 			res := explore(func(g *model.ExecutionGraph) bool {
 				seen[g.Fingerprint()] = true
@@ -44,14 +45,16 @@ func TestHMCMatchesExploreOnSteeringVariants(t *testing.T) {
 				out = append(out, fp)
 			}
 			sort.Strings(out)
-			return out
+			return out, res
 		}
-		want := set(func(v func(*model.ExecutionGraph) bool) model.Result {
+		want, rw := set(func(v func(*model.ExecutionGraph) bool) model.Result {
 			return model.Explore(sc.Program, m, model.Options{}, v)
 		})
-		got := set(func(v func(*model.ExecutionGraph) bool) model.Result {
+		got, rg := set(func(v func(*model.ExecutionGraph) bool) model.Result {
 			return model.ExploreHMC(sc.Program, m, model.Options{MaxSteps: 1_000_000}, v)
 		})
+		t.Logf("%s under %s: %d graphs; Explore %d steps (%v), ExploreHMC %d steps (%v)", r.variant, r.model,
+			len(got), rw.Steps(), rw.Elapsed.Round(time.Millisecond), rg.Steps(), rg.Elapsed.Round(time.Millisecond))
 		assert.Equal(t, want, got, "%s under %s (go test ./properties -run TestHMCMatchesExploreOnSteeringVariants)", r.variant, r.model)
 	}
 }
