@@ -144,8 +144,9 @@ func (b Budget) cells() Budget {
 // barriers` took 14m21s on 2 cores, 8m46s with 1.5M per cell (measured on
 // 2026-12-03); docs/PERFORMANCE.md has the time with 60M.
 //
-// The cells still unknown after 60M steps get CellHMCMaxSteps with HMC: the six
-// device:used.ring cells need 71,359 (v2-2012) to 1,728,706 (v3.17) steps there.
+// The cells still unknown after 60M steps get CellHMCMaxSteps with HMC: before its
+// revisit condition (model/hmcmax.go) the six device:used.ring cells took 71,359
+// (v2-2012) to 1,728,706 (v3.17) HMC steps; with it, far fewer (not measured per cell).
 var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"lkmm", "lkmm-alpha", "armv8"},
 	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000, CellHMCMaxSteps: 5_000_000}
 
