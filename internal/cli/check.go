@@ -194,6 +194,9 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	}
 	save := saveOptions{minimize: !*f.noMin, keepOriginal: *f.keepOrig}
 	prog := newProgress(e.stderr, len(jobs), *f.quiet)
+	if resume != nil {
+		prog.setResumed(resume.counts)
+	}
 	workers := *f.workers
 	if !fs.isSet("workers") {
 		workers = defaultWorkers(*f.jobs, len(jobs), shard)

@@ -43,6 +43,10 @@ type progress struct {
 	stop     chan struct{}
 	stopped  sync.WaitGroup
 	drawn    bool // a terminal line is on screen
+	// resumed, set for check --resume, gives the pieces skipped and recorded so far
+	// and the executions the skipped pieces credit: those are counted in the
+	// executions shown, but not in the rate (they were explored by an earlier check).
+	resumed func() (skipped, recorded int, skippedExecs int64)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -197,8 +201,17 @@ func (p *progress) line(el time.Duration) string {
 	}
 	sort.Strings(running)
 	p.startEstimates()
-	rate := float64(n) / el.Seconds()
+	var skipped, recorded int
+	var earlier int64
+	if p.resumed != nil {
+		skipped, recorded, earlier = p.resumed()
+	}
+	rate := float64(n-earlier) / el.Seconds()
 	s := fmt.Sprintf("[%6.1fs] %d executions (%.0f/s), %d/%d runs done", el.Seconds(), n, rate, p.done, p.total)
+	if p.resumed != nil {
+		s = fmt.Sprintf("[%6.1fs] %d executions (%d from earlier checks; %.0f/s), %d/%d runs done; --resume: %d pieces skipped, %d recorded",
+			el.Seconds(), n, earlier, rate, p.done, p.total, skipped, recorded)
+	}
 	if d, ok := p.left(rate); ok {
 		s += fmt.Sprintf(", ~%s left (estimated)", d.Round(time.Second))
 	} else if past := p.pastEstimates(); len(past) > 0 {
@@ -218,4 +231,12 @@ func (p *progress) finish() {
 	}
 	close(p.stop)
 	p.stopped.Wait()
+}
+
+// setResumed makes the progress lines of a check --resume tell the executions
+// credited by the skipped pieces from the ones explored now (see progress.resumed).
+func (p *progress) setResumed(counts func() (skipped, recorded int, skippedExecs int64)) {
+	p.mu.Lock()
+	p.resumed = counts
+	p.mu.Unlock()
 }

@@ -79,9 +79,20 @@ type resumeFile struct {
 	f    *os.File
 	done map[resumeKey]model.PieceRecord
 	// skipped and recorded count the pieces skipped thanks to the file and the ones
-	// added to it; werr is the first write error.
+	// added to it; skippedExecs sums the executions of the skipped pieces; werr is the
+	// first write error.
 	skipped, recorded int
+	skippedExecs      int64
 	werr              error
+}
+
+// counts returns, under the lock, the pieces skipped and recorded so far and the
+// executions the skipped pieces credit (progress lines, which must not count those
+// in a rate).
+func (rf *resumeFile) counts() (skipped, recorded int, skippedExecs int64) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	return rf.skipped, rf.recorded, rf.skippedExecs
 }
 
 // openResumeFile opens path for a check whose records are valid under want: it reads
@@ -189,6 +200,7 @@ func (rf *resumeFile) forRun(variant, mutant, modelName string) *model.Resume {
 			r, ok := rf.done[resumeKey{variant, mutant, modelName, split, piece}]
 			if ok {
 				rf.skipped++
+				rf.skippedExecs += r.Stats.Executions
 			}
 			return r, ok
 		},

@@ -172,3 +172,25 @@ func TestRoundCountHasNoExponent(t *testing.T) {
 		assert.Equal(t, want, roundCount(v), "%v", v)
 	}
 }
+
+// A resumed check's progress counts the executions of the pieces it skipped, which an
+// earlier check explored, but leaves them out of the rate, and so out of the time left:
+// counted in, the first lines of a check that skipped most of its pieces gave a rate
+// many times the real one and a time left far too short.
+func TestProgressOfAResumedCheckRatesOnlyWhatItExplores(t *testing.T) {
+	defer func(d time.Duration) { estimateAfter = d }(estimateAfter)
+	estimateAfter = 0
+	p := newProgress(io.Discard, 1, true)
+	p.setResumed(func() (int, int, int64) { return 17, 2, 1000 })
+	update := p.callback(0, "v3.10", "", "sc")
+	p.estimateWith(0, func() float64 { return 2000 })
+	update(model.Stats{Executions: 1200}) // 1000 of them from the skipped pieces
+	p.line(10 * time.Second)              // starts the estimate
+	for done := false; !done; runtime.Gosched() {
+		p.mu.Lock()
+		done = p.est[0] == 2000
+		p.mu.Unlock()
+	}
+	assert.Contains(t, p.line(10*time.Second),
+		"1200 executions (1000 from earlier checks; 20/s), 0/1 runs done; --resume: 17 pieces skipped, 2 recorded, ~40s left (estimated); running: v3.10 under sc")
+}
