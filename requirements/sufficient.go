@@ -43,12 +43,12 @@ const maxSetChecks = 80
 // search reports when its check budget cut it short.
 //
 // A subset check that runs out of steps under a model with a local order is checked
-// again by HMC, as a table cell is (Budget.CellHMCMaxSteps): the weakenings that
+// again by HMC, as a table cell is, within Budget.SetHMCMaxSteps: the weakenings that
 // make the ring's stores plain are removable alone only thanks to it, and without it
 // every descent that tried one of them with another kept both. A check still unknown
 // after that keeps its annotation, and the set records it (SufficientSets.Undecided).
 func Sufficient(t *Table, b Budget) ([]SufficientSets, error) {
-	b.hmcMaxSteps = b.CellHMCMaxSteps
+	b.hmcMaxSteps = b.SetHMCMaxSteps
 	var out []SufficientSets
 	for j, m := range t.Models {
 		ss := SufficientSets{Model: m}

@@ -56,7 +56,14 @@ func TestSufficientSetsFallBackToHMCAndMarkWhatStaysUndecided(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the rest is seconds of HMC on v3.17")
 	}
-	b.CellHMCMaxSteps = 2_000_000
+	b.CellHMCMaxSteps = 2_000_000 // the cells' budget: not the sets'
+	sets, err = Sufficient(tab, b)
+	require.NoError(t, err)
+	for x, set := range sets[0].Minimal {
+		assert.Equal(t, set, sets[0].Undecided[x], "the sets' HMC budget is SetHMCMaxSteps")
+	}
+
+	b.SetHMCMaxSteps = 2_000_000
 	sets, err = Sufficient(tab, b)
 	require.NoError(t, err)
 	ss = sets[0]
