@@ -209,13 +209,16 @@ func (p *progress) line(el time.Duration) string {
 	rate := float64(n-earlier) / el.Seconds()
 	s := fmt.Sprintf("[%6.1fs] %d executions (%.0f/s), %d/%d runs done", el.Seconds(), n, rate, p.done, p.total)
 	if p.resumed != nil {
-		s = fmt.Sprintf("[%6.1fs] %d executions (%d from earlier checks; %.0f/s), %d/%d runs done; --resume: %d pieces skipped, %d recorded",
-			el.Seconds(), n, earlier, rate, p.done, p.total, skipped, recorded)
+		s = fmt.Sprintf("[%6.1fs] %d executions (%d from earlier checks; %.0f/s), %d/%d runs done",
+			el.Seconds(), n, earlier, rate, p.done, p.total)
 	}
 	if d, ok := p.left(rate); ok {
 		s += fmt.Sprintf(", ~%s left (estimated)", d.Round(time.Second))
 	} else if past := p.pastEstimates(); len(past) > 0 {
 		s += ", past the estimate of " + strings.Join(past, ", ") + ": no time left to give"
+	}
+	if p.resumed != nil {
+		s += fmt.Sprintf("; --resume: %d pieces skipped, %d recorded", skipped, recorded)
 	}
 	if len(running) > 0 {
 		s += "; running: " + strings.Join(running, ", ")

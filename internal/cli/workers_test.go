@@ -192,5 +192,5 @@ func TestProgressOfAResumedCheckRatesOnlyWhatItExplores(t *testing.T) {
 		p.mu.Unlock()
 	}
 	assert.Contains(t, p.line(10*time.Second),
-		"1200 executions (1000 from earlier checks; 20/s), 0/1 runs done; --resume: 17 pieces skipped, 2 recorded, ~40s left (estimated); running: v3.10 under sc")
+		"1200 executions (1000 from earlier checks; 20/s), 0/1 runs done, ~40s left (estimated); --resume: 17 pieces skipped, 2 recorded; running: v3.10 under sc")
 }
