@@ -207,11 +207,11 @@ func (p *progress) line(el time.Duration) string {
 		skipped, recorded, earlier = p.resumed()
 	}
 	rate := float64(n-earlier) / el.Seconds()
-	s := fmt.Sprintf("[%6.1fs] %d executions (%.0f/s), %d/%d runs done", el.Seconds(), n, rate, p.done, p.total)
+	from := ""
 	if p.resumed != nil {
-		s = fmt.Sprintf("[%6.1fs] %d executions (%d from earlier checks; %.0f/s), %d/%d runs done",
-			el.Seconds(), n, earlier, rate, p.done, p.total)
+		from = fmt.Sprintf("%d from earlier checks; ", earlier)
 	}
+	s := fmt.Sprintf("[%6.1fs] %d executions (%s%.0f/s), %d/%d runs done", el.Seconds(), n, from, rate, p.done, p.total)
 	if d, ok := p.left(rate); ok {
 		s += fmt.Sprintf(", ~%s left (estimated)", d.Round(time.Second))
 	} else if past := p.pastEstimates(); len(past) > 0 {
