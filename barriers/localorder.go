@@ -26,6 +26,17 @@ import "github.com/steercheck/steercheck/model"
 
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
+	return m.x.unorderedReadWrites(t, m.localOrder(g))
+}
+
+// UnorderedReadWritesAll implements model.LocalOrderAll.
+func (m *LKMM) UnorderedReadWritesAll(g *model.ExecutionGraph) [][][2]int32 {
+	return m.x.unorderedReadWritesAll(m.localOrder(g))
+}
+
+// localOrder builds g into m.x and returns lkmm's local order on it (see the file
+// comment).
+func (m *LKMM) localOrder(g *model.ExecutionGraph) *rel {
 	x := &m.x
 	x.build(g, cDeps)
 	a := &x.a
@@ -37,7 +48,7 @@ func (m *LKMM) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
 	f := m.fenceRels(&s, addr, x.data, x.ctrl, x.po)
 	overwrite := a.restrict(s.M, a.inter(x.po, x.loc), s.W)
 	ppo := a.union(f.addrR, f.rwdep, overwrite, f.plainWmb, f.fence, f.poUnlockLockPo)
-	return x.unorderedReadWrites(t, a.plus(a.restrict(s.Marked, ppo, s.Marked)))
+	return a.plus(a.restrict(s.Marked, ppo, s.Marked))
 }
 
 // PlainOrderedByLocks implements model.PlainOrderedByLocks: hb leaves plain accesses
@@ -63,10 +74,30 @@ func (m *ARMv8) OrdersExternalCoherence() bool { return true }
 
 // UnorderedReadWrites implements model.LocalOrder.
 func (m *ARMv8) UnorderedReadWrites(g *model.ExecutionGraph, t int) [][2]int32 {
+	return m.x.unorderedReadWrites(t, m.localOrderOf(g))
+}
+
+// UnorderedReadWritesAll implements model.LocalOrderAll.
+func (m *ARMv8) UnorderedReadWritesAll(g *model.ExecutionGraph) [][][2]int32 {
+	return m.x.unorderedReadWritesAll(m.localOrderOf(g))
+}
+
+// localOrderOf builds g into m.x and returns armv8's local order on it, transitively
+// closed.
+func (m *ARMv8) localOrderOf(g *model.ExecutionGraph) *rel {
 	refuseUnsupported("armv8", m, g)
 	x := &m.x
 	x.build(g, hwDeps)
-	return x.unorderedReadWrites(t, x.a.plus(m.localOrder(m.classes())))
+	return x.a.plus(m.localOrder(m.classes()))
+}
+
+// unorderedReadWritesAll is unorderedReadWrites for every thread, from one build.
+func (x *execution) unorderedReadWritesAll(order *rel) [][][2]int32 {
+	out := make([][][2]int32, len(x.g.Threads))
+	for t := range out {
+		out[t] = x.unorderedReadWrites(t, order)
+	}
+	return out
 }
 
 // unorderedReadWrites lists the read → later write pairs of thread t that order does

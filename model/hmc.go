@@ -1,9 +1,8 @@
 package model
 
 import (
-	"sort"
-	"strconv"
-	"strings"
+	varint "encoding/binary"
+	"slices"
 	"time"
 )
 
@@ -84,6 +83,8 @@ type hmc struct {
 	seen   map[string]bool
 	states map[string]bool
 	st     ThreadState
+	buf    []byte  // key's
+	stamps []int32 // key's
 }
 
 // slot is where the next event goes: thread t's event k (its end, or a hole, before
@@ -98,11 +99,11 @@ func (h *hmc) explore(g *ExecutionGraph) {
 	if h.x.stop() {
 		return
 	}
-	key := h.key(g)
-	if h.states[key] {
+	if key := h.key(g); h.states[string(key)] {
 		return
+	} else {
+		h.states[string(key)] = true
 	}
-	h.states[key] = true
 	slots, complete := h.next(g)
 	if complete {
 		fp := g.Fingerprint()
@@ -129,7 +130,9 @@ func (h *hmc) expand(g *ExecutionGraph, s slot) {
 		}
 	case KindRead:
 		co := g.Co[ev.Loc]
-		for i := len(co) - 1; i >= -1 && !h.x.stopped; i-- {
+		// Below the coherence floor of the events before it in its thread, the read
+		// would break per-location coherence, which every model keeps: not built.
+		for i := len(co) - 1; i >= floorOf(g, t, int32(k), ev.Loc) && !h.x.stopped; i-- {
 			w := InitRef(ev.Loc)
 			if i >= 0 {
 				w = co[i]
@@ -140,7 +143,7 @@ func (h *hmc) expand(g *ExecutionGraph, s slot) {
 			}
 		}
 	case KindWrite:
-		lo, hi := 0, len(g.Co[ev.Loc])
+		lo, hi := floorOf(g, t, int32(k), ev.Loc)+1, len(g.Co[ev.Loc])
 		if ev.Ann&AnnRMW != 0 {
 			rd := &g.Threads[t].Events[k-1]
 			lo = g.CoIndex(rd.RF) + 1
@@ -377,6 +380,7 @@ func renumber(g *ExecutionGraph, t int, f func(int32) int32, from int) {
 func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 	wa := g.Event(a)
 	pre := h.prefix(g, a)
+	var porf []DepSet // a's po ∪ rf prefix, for maximalRevisit
 	for u := range g.Threads {
 		for i := range g.Threads[u].Events {
 			if h.x.stopped {
@@ -386,7 +390,10 @@ func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) {
 				continue
 			}
-			if !hmcNoMaximality && !h.maximalRevisit(g, EventRef{int32(u), int32(i)}, a, pre) {
+			if porf == nil {
+				porf = porfSet(g, a)
+			}
+			if !hmcNoMaximality && !h.maximalRevisit(g, EventRef{int32(u), int32(i)}, a, pre, porf) {
 				continue
 			}
 			h.revisit(g, EventRef{int32(u), int32(i)}, a, pre)
@@ -435,7 +442,14 @@ func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
 			}
 			t := int(c.Thread)
 			if !done[t] {
-				unordered[t], done[t] = h.lo.UnorderedReadWrites(g, t), true
+				if all, ok := h.lo.(LocalOrderAll); ok {
+					unordered = all.UnorderedReadWritesAll(g)
+					for u := range done {
+						done[u] = true
+					}
+				} else {
+					unordered[t], done[t] = h.lo.UnorderedReadWrites(g, t), true
+				}
 			}
 			if !hasPair(unordered[t], j, c.Index) {
 				stack = append(stack, EventRef{c.Thread, j})
@@ -545,7 +559,7 @@ func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 	// A hole that closed renumbered its thread: find a again through r's reads-from.
 	a = g2.Event(byStamp(g2, rd.Stamp)).RF
 	wa := g2.Event(a)
-	lo, hi := 0, len(g2.Co[wa.Loc])
+	lo, hi := revisitFloor(g2, a, byStamp(g2, rd.Stamp), wa.Loc)+1, len(g2.Co[wa.Loc])
 	if wa.Ann&AnnRMW != 0 {
 		rdHalf := g2.Event(EventRef{a.Thread, a.Index - 1})
 		lo = g2.CoIndex(rdHalf.RF) + 1
@@ -563,9 +577,42 @@ func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 	}
 }
 
-// key names a partial graph and the relative order in which its events were added.
-func (h *hmc) key(g *ExecutionGraph) string {
-	var stamps []int32
+// revisitFloor is the lowest coherence position a may take once r reads it: after
+// every write that the events before a in its thread, and those before r in its
+// thread, wrote or read, since every model keeps per-location coherence. a, and r
+// when it is one of those events (it then reads a po-later write: the model refuses
+// that), are left out.
+func revisitFloor(g *ExecutionGraph, a, r EventRef, l LocID) int {
+	floor := -1
+	for _, e := range [2]EventRef{a, r} {
+		evs := g.Threads[e.Thread].Events
+		for i := int32(0); i < e.Index; i++ {
+			x := &evs[i]
+			if x.Loc != l || x.Kind != KindRead && x.Kind != KindWrite {
+				continue
+			}
+			w := EventRef{e.Thread, i}
+			if x.Kind == KindRead {
+				w = x.RF
+			}
+			if w == a {
+				continue
+			}
+			if c := g.CoIndex(w); c > floor {
+				floor = c
+			}
+		}
+	}
+	return floor
+}
+
+// key names a partial graph and the relative order in which its events were added:
+// an encoding, with lengths, of each thread's events (a hole, or the instruction,
+// value, rank of its stamp, occurrence and, for a read, the write it reads) and of
+// each location's coherence order. It is built in h.buf; the map lookup with
+// string(h.buf) does not copy it, only a new key stored does.
+func (h *hmc) key(g *ExecutionGraph) []byte {
+	stamps := h.stamps[:0]
 	for t := range g.Threads {
 		for i := range g.Threads[t].Events {
 			if e := &g.Threads[t].Events[i]; !isHole(e) {
@@ -573,41 +620,42 @@ func (h *hmc) key(g *ExecutionGraph) string {
 			}
 		}
 	}
-	sort.Slice(stamps, func(i, j int) bool { return stamps[i] < stamps[j] })
-	rank := func(s int32) int { return sort.Search(len(stamps), func(i int) bool { return stamps[i] >= s }) }
-	var b strings.Builder
+	slices.Sort(stamps)
+	h.stamps = stamps
+	b := varint.AppendUvarint(h.buf[:0], uint64(len(g.Threads)))
 	for t := range g.Threads {
-		b.WriteByte('T')
-		for i := range g.Threads[t].Events {
-			e := &g.Threads[t].Events[i]
-			if isHole(e) {
-				b.WriteString(" _")
+		evs := g.Threads[t].Events
+		b = varint.AppendUvarint(b, uint64(len(evs)))
+		for i := range evs {
+			e := &evs[i]
+			switch {
+			case isHole(e):
+				b = append(b, 0)
 				continue
+			case e.Kind == KindRead:
+				b = append(b, 2)
+				b = varint.AppendVarint(b, int64(e.RF.Thread))
+				b = varint.AppendVarint(b, int64(e.RF.Index))
+			default:
+				b = append(b, 1)
 			}
-			b.WriteByte(' ')
-			b.WriteString(strconv.Itoa(int(e.PC)))
-			b.WriteByte('/')
-			b.WriteString(strconv.Itoa(int(e.Val)))
-			b.WriteByte('#')
-			b.WriteString(strconv.Itoa(rank(e.Stamp)))
-			b.WriteByte('@')
-			b.WriteString(strconv.Itoa(int(e.occ)))
-			if e.Kind == KindRead {
-				b.WriteByte('<')
-				b.WriteString(e.RF.String())
-			}
+			rank, _ := slices.BinarySearch(stamps, e.Stamp)
+			b = varint.AppendVarint(b, int64(e.PC))
+			b = varint.AppendVarint(b, int64(e.Val))
+			b = varint.AppendUvarint(b, uint64(rank))
+			b = varint.AppendVarint(b, int64(e.occ))
 		}
-		b.WriteByte('\n')
 	}
 	for l, co := range g.Co {
 		if len(co) > 0 {
-			b.WriteString(strconv.Itoa(l))
+			b = varint.AppendUvarint(b, uint64(l))
+			b = varint.AppendUvarint(b, uint64(len(co)))
 			for _, w := range co {
-				b.WriteByte(' ')
-				b.WriteString(w.String())
+				b = varint.AppendVarint(b, int64(w.Thread))
+				b = varint.AppendVarint(b, int64(w.Index))
 			}
-			b.WriteByte('\n')
 		}
 	}
-	return b.String()
+	h.buf = b
+	return b
 }

@@ -33,11 +33,10 @@ package model
 // hmcNoMaximality, set only by tests (export_test.go), turns the condition off.
 var hmcNoMaximality bool
 
-// maximalRevisit reports whether the revisit of r by a, with a's prefix pre, is
-// performed (see the file comment).
-func (h *hmc) maximalRevisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) bool {
+// maximalRevisit reports whether the revisit of r by a, with a's prefix pre and its
+// po ∪ rf prefix porf (porfSet), is performed (see the file comment).
+func (h *hmc) maximalRevisit(g *ExecutionGraph, r, a EventRef, pre, porf []DepSet) bool {
 	rs := g.Event(r).Stamp
-	porf := porfSet(g, a)
 	kept := func(w EventRef) bool {
 		if !w.IsThreadEvent() {
 			return true

@@ -61,6 +61,13 @@ type LocalOrder interface {
 	UnorderedReadWrites(g *ExecutionGraph, t int) [][2]int32
 }
 
+// LocalOrderAll is implemented by a LocalOrder that can list the pairs of every thread
+// at once, for the cost of one: UnorderedReadWritesAll(g)[t] is
+// UnorderedReadWrites(g, t).
+type LocalOrderAll interface {
+	UnorderedReadWritesAll(g *ExecutionGraph) [][][2]int32
+}
+
 // CoherenceOrdered is implemented by a LocalOrder for a model in which coherence is
 // per-location sequentially consistent (po-loc ∪ co ∪ rf ∪ fr acyclic) and the relation
 // whose acyclicity forbids the cycles of the local order and rfe holds coe too: every

@@ -53,8 +53,8 @@ func Generate(variants []string, b Budget, root, fingerprint string, progress fu
 
 Weakening: a fence is removed; a lock and its unlock are removed together; a fully ordered, acquire or release atomic becomes relaxed; smp_load_acquire/smp_store_release become READ_ONCE/WRITE_ONCE; a ONCE access becomes plain.
 `)
-	fmt.Fprintf(&doc, "\nBounds: steering variants at %s; hotplug variants at a configuration where the last online CPU of a queue goes offline, and comes back, while a request may be in flight (below). Step budget per check (deterministic): %d for sc and tso, %d for the weak models explored without cycles, %d for those explored with them (%s), %d for those in the tables, and a table cell still unknown there under a model with a local order is checked again within %d by an explorer that builds po∪rf cycles directly (HMC). Minimal sufficient sets: greedy descents in three orders, at most %d checks per variant and model. Total time of the run that generated this file: %s on %d workers.\n\n",
-		describeSteering(), b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", "), b.cells().CycleMaxSteps, b.CellHMCMaxSteps, maxSetChecks, roundDuration(time.Since(start)), workers())
+	fmt.Fprintf(&doc, "\nBounds: steering variants at %s; hotplug variants at a configuration where the last online CPU of a queue goes offline, and comes back, while a request may be in flight (below). Step budget per check (deterministic): %d for sc and tso, %d for the weak models explored without cycles, %d for those explored with them (%s), %d for those in the tables, and a check still unknown there under a model with a local order is checked again by an explorer that builds po∪rf cycles directly (HMC), within %d steps for a table cell%s. Minimal sufficient sets: greedy descents in three orders, at most %d checks per variant and model; a descent keeps an annotation whose removal it could not decide, and the set it ends with is then marked as not shown minimal. Total time of the run that generated this file: %s on %d workers.\n\n",
+		describeSteering(), b.MaxSteps, b.WeakMaxSteps, b.CycleMaxSteps, strings.Join(b.CycleModels, ", "), b.cells().CycleMaxSteps, b.CellHMCMaxSteps, setHMCBound(b), maxSetChecks, roundDuration(time.Since(start)), workers())
 	doc.Write(body.Bytes())
 	doc.WriteString("## Litmus tests for herd7\n\n")
 	doc.WriteString("For every required annotation, docs/litmus/ holds its witness as a pair of C litmus tests in the kernel's format: the witness's events, thread by thread, as straight-line code with the annotation weakened (`VARIANT_ANNOTATION_witness.litmus`), and the same path through the code as written (`..._witness_written.litmus`). Spin-waits become their final iteration, loops their iterations, computed addresses constants (each test names the address dependencies this loses); data and control dependencies are kept. The `exists` clause is the outcome the witness reached. Under a model that needs the annotation, the weakened test should say Sometimes, and the written one Never when the annotation alone forbids the witness's outcome.\n\n")
@@ -108,4 +108,13 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// setHMCBound says how the subset checks of the minimal sets are bounded under HMC,
+// as the end of the sentence on table cells.
+func setHMCBound(b Budget) string {
+	if b.SetHMCMaxSteps <= 0 {
+		return " (not for the subset checks of the minimal sets)"
+	}
+	return fmt.Sprintf(" and %d for a subset check of the minimal sets", b.SetHMCMaxSteps)
 }

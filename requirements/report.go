@@ -3,6 +3,7 @@ package requirements
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -153,33 +154,7 @@ func WriteVariant(b *bytes.Buffer, an *Analysis) {
 			fmt.Fprintf(b, "| `%s` | %s | %s |\n", a.Name(), a.Kind.Weakening(), strings.Join(cells, " | "))
 		}
 	}
-	b.WriteString("\n### Minimal sufficient sets\n\n")
-	for _, ss := range an.Sufficient {
-		switch {
-		case ss.Skipped != "":
-			fmt.Fprintf(b, "- %s: not searched: %s.\n", ss.Model, ss.Skipped)
-			continue
-		}
-		qual := "complete explorations"
-		if !ss.Exact {
-			qual = "executions without po∪rf cycles only"
-		}
-		cut := ""
-		if ss.CutShort {
-			cut = fmt.Sprintf("; **cut short** at %d checks: fewer orders were tried, so other minimal sets may exist", ss.Checks)
-		}
-		fmt.Fprintf(b, "- %s (%s; %d subset checks%s):\n", ss.Model, qual, ss.Checks, cut)
-		for _, set := range ss.Minimal {
-			names := make([]string, len(set))
-			for i, n := range set {
-				names[i] = "`" + n + "`"
-			}
-			if len(names) == 0 {
-				names = []string{"(none)"}
-			}
-			fmt.Fprintf(b, "  - keep %d: %s\n", len(set), strings.Join(names, ", "))
-		}
-	}
+	writeSets(b, an.Sufficient)
 	if len(an.Repairs) > 0 {
 		writeRepairs(b, an.Repairs)
 	}
@@ -473,4 +448,44 @@ func raceText(r RaceSummary) string {
 		sites[i] = s
 	}
 	return fmt.Sprintf("**races** on %s, through %s (%s); e.g. %s", strings.Join(r.Locations, ", "), strings.Join(sites, ", "), qual, r.Example)
+}
+
+// codeList spells names as a comma-separated list of code spans, "(none)" when empty.
+func codeList(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	spans := make([]string, len(names))
+	for i, n := range names {
+		spans[i] = "`" + n + "`"
+	}
+	return strings.Join(spans, ", ")
+}
+
+// writeSets writes the "Minimal sufficient sets" section of a variant.
+func writeSets(b io.Writer, sets []SufficientSets) {
+	fmt.Fprint(b, "\n### Minimal sufficient sets\n\n")
+	for _, ss := range sets {
+		switch {
+		case ss.Skipped != "":
+			fmt.Fprintf(b, "- %s: not searched: %s.\n", ss.Model, ss.Skipped)
+			continue
+		}
+		qual := "complete explorations"
+		if !ss.Exact {
+			qual = "executions without po∪rf cycles only"
+		}
+		cut := ""
+		if ss.CutShort {
+			cut = fmt.Sprintf("; **cut short** at %d checks: fewer orders were tried, so other minimal sets may exist", ss.Checks)
+		}
+		fmt.Fprintf(b, "- %s (%s; %d subset checks%s):\n", ss.Model, qual, ss.Checks, cut)
+		for x, set := range ss.Minimal {
+			open := ""
+			if u := ss.Undecided[x]; len(u) > 0 {
+				open = fmt.Sprintf(" (sufficient, **not shown minimal**: the checks that weakened %s with the annotations removed before ended unknown)", codeList(u))
+			}
+			fmt.Fprintf(b, "  - keep %d: %s%s\n", len(set), codeList(set), open)
+		}
+	}
 }

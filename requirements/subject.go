@@ -115,7 +115,14 @@ type Budget struct {
 	// reads the two-phase explorer cannot finish; HMC decides them in seconds
 	// (docs/DESIGN.md, "A first explorer of this kind").
 	CellHMCMaxSteps int64
-	hmcMaxSteps     int64 // CellHMCMaxSteps in the table's checks, else 0
+	// SetHMCMaxSteps is the same second check for the subset checks of the minimal
+	// sets (Sufficient), with its own budget: HMC keeps every partial graph it expanded
+	// (hmc.go), about 1.7 KB a step on these programs, and a subset that weakens
+	// several ring accesses at once can need millions of steps, where a table cell's
+	// needs tens of thousands. A check that ends unknown marks its set as not shown
+	// minimal.
+	SetHMCMaxSteps int64
+	hmcMaxSteps    int64 // CellHMCMaxSteps in the table's checks, SetHMCMaxSteps in the sets', else 0
 }
 
 // cells is b for the table's checks (see CellMaxSteps and CellHMCMaxSteps).
@@ -144,11 +151,19 @@ func (b Budget) cells() Budget {
 // barriers` took 14m21s on 2 cores, 8m46s with 1.5M per cell (measured on
 // 2026-12-03); docs/PERFORMANCE.md has the time with 60M.
 //
+// The subset checks of the minimal sets get no HMC check (SetHMCMaxSteps 0): weakening
+// the used ring's store and load together takes 39,033 (v2-2012), 47,020 (v3.17) and
+// 60,147 (v3.10) HMC steps under lkmm, but with 500,000 steps per subset `make
+// barriers` took 17 minutes for single alone (about 3 without) and had not finished
+// v2-2012 after 41; a larger subset, tried with 5M, had used 6 GB after about three
+// minutes and was still growing. The sets those checks leave undecided are marked
+// "not shown minimal" instead.
+//
 // The cells still unknown after 60M steps get CellHMCMaxSteps with HMC: before its
 // revisit condition (model/hmcmax.go) the six device:used.ring cells took 71,359
 // (v2-2012) to 1,728,706 (v3.17) HMC steps; with it, far fewer (not measured per cell).
 var DefaultBudget = Budget{MaxSteps: 3_000_000, WeakMaxSteps: 400_000, CycleModels: []string{"lkmm", "lkmm-alpha", "armv8"},
-	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000, CellHMCMaxSteps: 5_000_000}
+	CycleMaxSteps: 1_500_000, CellMaxSteps: 60_000_000, CellHMCMaxSteps: 5_000_000, SetHMCMaxSteps: 0}
 
 // options are the exploration bounds of one check under m.
 func (b Budget) options(m model.Consistency) model.Options {
