@@ -42,11 +42,12 @@ const maxSetChecks = 80
 // removes a behaviour); different orders can find different minimal sets, and the
 // search reports when its check budget cut it short.
 //
-// A subset check that runs out of steps under a model with a local order is checked
-// again by HMC, as a table cell is, within Budget.SetHMCMaxSteps: the weakenings that
-// make the ring's stores plain are removable alone only thanks to it, and without it
-// every descent that tried one of them with another kept both. A check still unknown
-// after that keeps its annotation, and the set records it (SufficientSets.Undecided).
+// When Budget.SetHMCMaxSteps is above 0, a subset check that runs out of steps under
+// a model with a local order is checked again by HMC within it, as a table cell is:
+// the weakenings that make the ring's stores plain are removable alone only thanks to
+// HMC, and without it every descent that tried one of them with another keeps both.
+// DefaultBudget leaves it off for its cost (see there). A check still unknown keeps
+// its annotation, and the set records it (SufficientSets.Undecided).
 func Sufficient(t *Table, b Budget) ([]SufficientSets, error) {
 	b.hmcMaxSteps = b.SetHMCMaxSteps
 	var out []SufficientSets
