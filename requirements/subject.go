@@ -119,8 +119,8 @@ type Budget struct {
 	// sets (Sufficient), with its own budget: HMC keeps every partial graph it expanded
 	// (hmc.go), about 1.7 KB a step on these programs, and a subset that weakens
 	// several ring accesses at once can need millions of steps, where a table cell's
-	// needs tens of thousands. A check that ends unknown marks its set as not shown
-	// minimal.
+	// needs tens of thousands. 0 (DefaultBudget's) turns it off. A check that ends
+	// unknown marks its set as not shown minimal.
 	SetHMCMaxSteps int64
 	hmcMaxSteps    int64 // CellHMCMaxSteps in the table's checks, SetHMCMaxSteps in the sets', else 0
 }
