@@ -32,8 +32,8 @@ func renderDOT(t *testing.T, dotPath, graph string) (string, error) {
 	return errb.String(), err
 }
 
-// Graphviz renders every saved trace (the witnesses under docs/; with -short, without
-// the ctrl edges) and the violating executions of the seeded bugs as found (-short:
+// Graphviz renders every saved trace (the witnesses under docs/barriers, the only traces
+// under docs/: docs/runs holds run reports; with -short, without the ctrl edges) and the violating executions of the seeded bugs as found (-short:
 // v2-2012's) (large, unminimized graphs: the ones that
 // made Debian's dot 2.43 fail with "trouble in init_rank" when threads were clusters).
 func TestGraphvizRendersEveryTrace(t *testing.T) {
@@ -42,14 +42,14 @@ func TestGraphvizRendersEveryTrace(t *testing.T) {
 		t.Skip("Graphviz's dot is not on PATH (apt-get install graphviz): the DOT output is not rendered")
 	}
 	var files []string
-	require.NoError(t, filepath.WalkDir(filepath.Join("..", "docs"), func(p string, d os.DirEntry, err error) error {
+	require.NoError(t, filepath.WalkDir(filepath.Join("..", "docs", "barriers"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
 			files = append(files, p)
 		}
 		return err
 	}))
 	if len(files) == 0 {
-		t.Skip("no saved traces under docs/ (run make barriers)")
+		t.Skip("no saved traces under docs/barriers (run make barriers)")
 	}
 	for _, f := range files {
 		tr, err := traces.ReadFile(f)
