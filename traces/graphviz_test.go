@@ -32,10 +32,11 @@ func renderDOT(t *testing.T, dotPath, graph string) (string, error) {
 	return errb.String(), err
 }
 
-// Graphviz renders every saved trace (the witnesses under docs/barriers, the only traces
-// under docs/: docs/runs holds run reports; with -short, without the ctrl edges) and the violating executions of the seeded bugs as found (-short:
-// v2-2012's) (large, unminimized graphs: the ones that
-// made Debian's dot 2.43 fail with "trouble in init_rank" when threads were clusters).
+// Graphviz renders every saved trace (the witnesses under docs/barriers, the only
+// traces under docs/: docs/runs holds run reports; with -short, without the ctrl edges)
+// and the violating executions of the seeded bugs as found (-short: v2-2012's): large,
+// unminimized graphs, the ones that made Debian's dot 2.43 fail with "trouble in
+// init_rank" when threads were clusters.
 func TestGraphvizRendersEveryTrace(t *testing.T) {
 	dotPath, err := exec.LookPath("dot")
 	if err != nil {
