@@ -64,6 +64,7 @@ type checkFlags struct {
 	seed                                       *int64
 	jobs, workers                              *int
 	noMin, keepOrig, expect, quiet, symmetry   *bool
+	explorer                                   *string
 	config                                     func() (steering.Config, error)
 	hconfig                                    func() (hotplug.Config, error)
 	budget                                     *budget
@@ -93,6 +94,7 @@ func setupCheck(fs *flagSet, e *env) func([]string) int {
 	f.jobs = fs.intRange("jobs", runtime.GOMAXPROCS(0), 1, 1024, "`N` runs to do in parallel (default: the number of CPUs Go may use; the verdicts do not depend on it)")
 	f.workers = fs.intRange("workers", 0, 1, 1024, "`N` goroutines exploring each run (steering variants): the run's tree is split into pieces they share; "+
 		"the executions, verdicts and traces do not depend on it (default: the CPUs Go may use, shared among the runs --jobs runs at once; with --shard, 1)")
+	f.explorer = fs.explorer()
 	f.noMin = fs.Bool("no-minimize", false, "save the violating execution as found, without minimizing it")
 	f.keepOrig = fs.Bool("keep-original", false, "also save the execution as found, beside the minimized trace (.orig.json)")
 	f.expect = fs.Bool("expect", false, "compare every verdict with the expected one (steering variants and mutants at the default configuration); the exit code then says whether they all match")
@@ -119,6 +121,12 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	variant, err := resolveVariant(fs, *f.variant, *f.mutant)
 	if err != nil {
 		return e.fail("%v", err)
+	}
+	if useHMC(f.explorer) {
+		if err := hmcConflict(fs, *f.workers, *f.symmetry); err != nil {
+			return e.fail("%v", err)
+		}
+		hmcBudget(f.budget, f.explorer)
 	}
 	if isHotplugVariant(variant) {
 		if *f.expect {
@@ -204,11 +212,14 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 	runJobs(e.ctx, jobs, *f.jobs, func(i int, j *job) {
 		o := f.budget.options(e.ctx, j.model)
 		o.Shard, o.Workers, o.TrialSteps, o.Symmetry = shard, workers, trialSteps, *f.symmetry
+		o = withExplorer(o, f.explorer)
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
 		if resume != nil {
 			o.Resume = resume.forRun(j.variant, j.mutant, j.model)
 		}
-		prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard, *f.symmetry) })
+		if !o.HMC { // the estimate is of the two-phase explorer's tree
+			prog.estimateWith(i, func() float64 { return estimateRun(e.ctx, j, cfg, shard, *f.symmetry) })
+		}
 		runJob(e.ctx, j, cfg, o, onlyProps, *f.dir, save)
 		prog.jobDone(i)
 	})
@@ -260,6 +271,9 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 	if f.symmetry != nil && *f.symmetry {
 		fmt.Fprintln(e.stdout, symmetryNote)
 	}
+	if useHMC(f.explorer) {
+		fmt.Fprintln(e.stdout, hmcNote)
+	}
 	if *f.expect && !interrupted {
 		code = compareExpected(e.stdout, rows)
 	}
@@ -272,6 +286,9 @@ func finishCheck(e *env, f *checkFlags, rows []tableRow, config string, models [
 			rep.Shard = shard.String()
 		}
 		rep.Symmetry = f.symmetry != nil && *f.symmetry
+		if useHMC(f.explorer) {
+			rep.Explorer = explorerHMC
+		}
 		if err := writeJSON(*f.jsonOut, rep); err != nil {
 			fmt.Fprintf(e.stderr, "steercheck: writing the report: %v\n", err)
 			if code == ExitHolds {

@@ -174,7 +174,7 @@ func runHotplugCheck(fs *flagSet, f *checkFlags, variant string, e *env) int {
 			break
 		}
 		j.started = true
-		o := f.budget.options(e.ctx, j.model)
+		o := withExplorer(f.budget.options(e.ctx, j.model), f.explorer)
 		o.Progress = prog.callback(i, j.variant, j.mutant, j.model)
 		runHotplugJob(e.ctx, j, o, only, *f.dir, save)
 		prog.jobDone(i)

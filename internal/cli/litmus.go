@@ -34,17 +34,19 @@ var litmusCommand = command{
 		modelName := fset.text("model", "lkmm", "memory `MODEL` (see 'steercheck list'; default: lkmm)")
 		show := fset.Bool("show", false, "print the allowed final states (herd7's full output)")
 		b := budgetFlags(fset, "per test", fmt.Sprint(LitmusSteps), func(string) int64 { return LitmusSteps })
+		explorer := fset.explorer()
 		jsonOut := fset.text("json", "", "also write a machine-readable report (docs/REPORT.md) to `FILE`")
 		return func(pos []string) int {
 			if len(pos) == 0 {
 				return e.fail("litmus needs at least one FILE or DIR (run 'steercheck litmus --help')")
 			}
-			return runLitmus(e, pos, *modelName, *show, b, *jsonOut)
+			return runLitmus(e, pos, *modelName, *show, b, explorer, *jsonOut)
 		}
 	},
 }
 
-func runLitmus(e *env, args []string, modelName string, show bool, b *budget, jsonOut string) int {
+func runLitmus(e *env, args []string, modelName string, show bool, b *budget, explorer *string, jsonOut string) int {
+	hmcBudget(b, explorer)
 	if _, err := barriers.New(modelName); err != nil {
 		return e.fail("--model: %v", err)
 	}
@@ -54,6 +56,9 @@ func runLitmus(e *env, args []string, modelName string, show bool, b *budget, js
 	}
 	rep := LitmusReport{Format: LitmusReportFormat, Version: ReportVersion, Tool: versionLine(), Command: e.argv,
 		Model: modelName, Budget: b.describe([]string{modelName}), Tests: []LitmusTest{}}
+	if useHMC(explorer) {
+		rep.Explorer = explorerHMC
+	}
 	code := ExitHolds
 	for _, f := range files {
 		if e.ctx.Err() != nil {
@@ -70,7 +75,7 @@ func runLitmus(e *env, args []string, modelName string, show bool, b *budget, js
 			continue
 		}
 		entry.Name = t.Name
-		r, err := litmus.Run(t, modelName, b.options(e.ctx, modelName))
+		r, err := litmus.Run(t, modelName, withExplorer(b.options(e.ctx, modelName), explorer))
 		entry.Seconds = time.Since(start).Seconds()
 		switch {
 		case err != nil:

@@ -30,7 +30,10 @@ type CheckReport struct {
 	Shard string `json:"shard,omitempty"`
 	// Symmetry is set for a report of check --symmetry: executions count one per
 	// family of executions that differ by a permutation of interchangeable submitters.
-	Symmetry bool        `json:"symmetry,omitempty"`
+	Symmetry bool `json:"symmetry,omitempty"`
+	// Explorer is "hmc" for a report of check --explorer hmc; absent for the default
+	// two-phase explorer.
+	Explorer string      `json:"explorer,omitempty"`
 	Runs     []RunReport `json:"runs"`
 	Summary  summary     `json:"summary"`
 	ExitCode int         `json:"exit_code"`
@@ -91,6 +94,7 @@ type LitmusReport struct {
 	Command  []string     `json:"command"`
 	Model    string       `json:"model"`
 	Budget   string       `json:"budget"`
+	Explorer string       `json:"explorer,omitempty"` // "hmc" for litmus --explorer hmc; absent for two-phase
 	Tests    []LitmusTest `json:"tests"`
 	ExitCode int          `json:"exit_code"`
 }
