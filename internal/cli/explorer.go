@@ -96,10 +96,12 @@ func hmcBudget(b *budget, explorer *string) {
 	}
 }
 
-// withExplorer sets o to explore with the explorer named.
+// withExplorer sets o to explore with the explorer named. Under HMC one worker:
+// properties would otherwise split the run into pieces (--symmetry is refused before,
+// hmcConflict).
 func withExplorer(o model.Options, explorer *string) model.Options {
 	if useHMC(explorer) {
-		o.HMC, o.Workers, o.Symmetry = true, 1, false
+		o.HMC, o.Workers = true, 1
 	}
 	return o
 }
