@@ -76,3 +76,6 @@ func MixedModeRuns() int64 { return atomic.LoadInt64(&mixedModeRuns) }
 
 // SetHMCMaximality turns ExploreHMC's revisit condition (hmcmax.go) on or off.
 func SetHMCMaximality(on bool) { hmcNoMaximality = !on }
+
+// SetHMCMemory turns ExploreHMC's memory of expanded and visited graphs off or on.
+func SetHMCMemory(on bool) { hmcNoMemory = !on }

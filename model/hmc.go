@@ -49,6 +49,20 @@ import (
 // proportion to the partial graphs: this is a tool for small programs and for the
 // checks the two-phase explorer cannot finish.
 
+// hmcNoMemory, set only by tests (export_test.go), makes ExploreHMC forget what it
+// expanded and visited: every path to a graph then reaches the visitor, which is how
+// the tests see how many paths the revisit condition leaves.
+var hmcNoMemory bool
+
+// revisitableBit is 4 for an event a later revisit may take or delete: two partial
+// graphs that differ only there do not lead to the same graphs.
+func revisitableBit(e *Event) byte {
+	if e.Revisitable {
+		return 4
+	}
+	return 0
+}
+
 // holeTag marks a hole: an event deleted by a revisit while a later event of its
 // thread stays. Memory models see a marker, which is in no relation.
 const holeTag = "\x00hole"
@@ -99,7 +113,7 @@ func (h *hmc) explore(g *ExecutionGraph) {
 	if h.x.stop() {
 		return
 	}
-	if key := h.key(g); h.states[string(key)] {
+	if key := h.key(g); h.states[string(key)] && !hmcNoMemory {
 		return
 	} else {
 		h.states[string(key)] = true
@@ -107,7 +121,7 @@ func (h *hmc) explore(g *ExecutionGraph) {
 	slots, complete := h.next(g)
 	if complete {
 		fp := g.Fingerprint()
-		if h.seen[fp] {
+		if h.seen[fp] && !hmcNoMemory {
 			return
 		}
 		h.seen[fp] = true
@@ -241,6 +255,7 @@ func (h *hmc) place(g *ExecutionGraph, t, k int, ev Event, coPos int) (*Executio
 	}
 	g2 := g.Clone()
 	ev.Stamp = g2.nextStamp
+	ev.Revisitable = true
 	g2.nextStamp++
 	th := &g2.Threads[t]
 	if k < len(th.Events) {
@@ -387,7 +402,7 @@ func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 				return
 			}
 			r := &g.Threads[u].Events[i]
-			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) {
+			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) || !r.Revisitable && !hmcNoMaximality {
 				continue
 			}
 			if porf == nil {
@@ -496,6 +511,17 @@ func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
 	h.x.stats.Revisits++
 	g2 := g.Clone()
 	rs := g2.Event(r).Stamp
+	if h.lo == nil && !hmcNoMaximality {
+		// Without a local order the prefix is a's po ∪ rf prefix, and HMC is TruSt:
+		// the prefix's events are never revisited, nor deleted, again (hmcmax.go).
+		for t := range g2.Threads {
+			for i := range g2.Threads[t].Events {
+				if pre[t].Has(i) {
+					g2.Threads[t].Events[i].Revisitable = false
+				}
+			}
+		}
+	}
 	keep := make([]DepSet, len(g2.Threads))
 	for t := range g2.Threads {
 		keep[t] = pre[t]
@@ -633,11 +659,11 @@ func (h *hmc) key(g *ExecutionGraph) []byte {
 				b = append(b, 0)
 				continue
 			case e.Kind == KindRead:
-				b = append(b, 2)
+				b = append(b, 2|revisitableBit(e))
 				b = varint.AppendVarint(b, int64(e.RF.Thread))
 				b = varint.AppendVarint(b, int64(e.RF.Index))
 			default:
-				b = append(b, 1)
+				b = append(b, 1|revisitableBit(e))
 			}
 			rank, _ := slices.BinarySearch(stamps, e.Stamp)
 			b = varint.AppendVarint(b, int64(e.PC))
