@@ -28,6 +28,7 @@ func DefaultSteps(modelName string) int64 {
 // the same way on every command that explores.
 type budget struct {
 	fs       *flagSet
+	what     string // what one budget bounds: "per run", "per test"
 	maxSteps *int64
 	maxExec  *int64
 	timeout  *time.Duration
@@ -38,7 +39,7 @@ type budget struct {
 // budgetFlags declares the budget flags. stepsDefault says, for the help, what the
 // step budget is without --max-steps; defaultSteps computes it.
 func budgetFlags(fs *flagSet, what, stepsDefault string, defaultSteps func(string) int64) *budget {
-	b := &budget{fs: fs, defaultSteps: defaultSteps}
+	b := &budget{fs: fs, what: what, defaultSteps: defaultSteps}
 	b.maxSteps = fs.count("max-steps", 0, "`N` explorer steps "+what+" (the deterministic budget: the same cut on every machine); "+
 		"0: no bound (default: "+stepsDefault+")")
 	b.maxExec = fs.count("max-executions", 0, "`N` executions "+what+"; 0 (the default): no bound")
@@ -61,7 +62,8 @@ func (b *budget) options(ctx context.Context, modelName string) model.Options {
 }
 
 // describe names the budget of runs under models, for the summary line:
-// "3000000 explorer steps per run under sc and tso, 200000 under lkmm".
+// "3000000 explorer steps per run under sc and tso, 200000 under lkmm" (litmus: "per
+// test").
 func (b *budget) describe(models []string) string {
 	byBudget := map[int64][]string{}
 	for _, m := range models {
@@ -85,7 +87,7 @@ func (b *budget) describe(models []string) string {
 			}
 		}
 		if i == 0 {
-			amount += " per run"
+			amount += " " + b.what
 		}
 		if len(amounts) > 1 {
 			amount += " under " + andList(byBudget[s])

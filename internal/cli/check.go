@@ -123,7 +123,7 @@ func runCheck(fs *flagSet, f *checkFlags, e *env) int {
 		return e.fail("%v", err)
 	}
 	if useHMC(f.explorer) {
-		if err := hmcConflict(fs, *f.workers, *f.symmetry); err != nil {
+		if err := hmcConflict(fs, *f.workers, *f.symmetry, *f.estimate); err != nil {
 			return e.fail("%v", err)
 		}
 		hmcBudget(f.budget, f.explorer)

@@ -69,8 +69,10 @@ func useHMC(explorer *string) bool { return explorer != nil && *explorer == expl
 // hmcConflict is the error for a check flag that --explorer hmc cannot honour, or
 // nil. HMC explores one run in one goroutine and visits every graph, so a split
 // (--workers above 1, --shard, --resume), a reduction (--symmetry) or an estimate of
-// the two-phase tree (--estimate) would be silently ignored or wrong.
-func hmcConflict(fs *flagSet, workers int, symmetry bool) error {
+// the two-phase tree (--estimate) would be silently ignored or wrong. A flag given
+// its default (--symmetry=false, --estimate=false, --workers 1) asks for nothing HMC
+// cannot do, so it is accepted.
+func hmcConflict(fs *flagSet, workers int, symmetry, estimate bool) error {
 	switch {
 	case fs.isSet("workers") && workers > 1:
 		return errors.New("--explorer hmc explores each run in one goroutine: --workers must be 1 (use --jobs to run several runs at once)")
@@ -80,7 +82,7 @@ func hmcConflict(fs *flagSet, workers int, symmetry bool) error {
 		return errors.New("--explorer hmc does not split a run: --shard applies to the two-phase explorer")
 	case fs.isSet("resume"):
 		return errors.New("--explorer hmc does not split a run into pieces: --resume applies to the two-phase explorer")
-	case fs.isSet("estimate"):
+	case estimate:
 		return errors.New("--estimate estimates the two-phase explorer's tree, not hmc's: drop --explorer hmc")
 	}
 	return nil

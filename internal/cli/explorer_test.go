@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/steercheck/steercheck/barriers"
+	"github.com/steercheck/steercheck/litmus"
 	"github.com/steercheck/steercheck/model"
 	"github.com/steercheck/steercheck/properties"
 	"github.com/steercheck/steercheck/steering"
@@ -145,5 +146,52 @@ func TestLitmusExplorerHMCAgreesWithTwoPhase(t *testing.T) {
 	var rep LitmusReport
 	readReport(t, path, &rep)
 	assert.Equal(t, "hmc", rep.Explorer)
-	assert.Contains(t, rep.Budget, "500000 explorer steps")
+	assert.Equal(t, "500000 explorer steps per test", rep.Budget)
+}
+
+// A flag that --explorer hmc refuses is accepted at its default value: it asks for
+// nothing HMC cannot do.
+func TestCheckExplorerHMCAcceptsDefaults(t *testing.T) {
+	args := append([]string{"check", "--variant", "v2-2012", "--model", "sc", "--quiet", "--explorer", "hmc",
+		"--estimate=false", "--symmetry=false", "--workers", "1"}, twoCPUs...)
+	code, out, errs := run(args...)
+	require.Equal(t, ExitHolds, code, errs)
+	assert.Contains(t, out, hmcNote)
+}
+
+// litmus --explorer hmc runs model.ExploreHMC, not the two-phase explorer: at a step
+// budget one of the two explorers finishes within and the other does not, the
+// command's result is HMC's.
+func TestLitmusExplorerHMCRunsHMC(t *testing.T) {
+	f := filepath.Join("..", "..", "litmus", "testdata", "generated", "cycles", "C00069.litmus")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("no generated litmus test at %s: %v", f, err)
+	}
+	lt, err := litmus.ParseFile(f)
+	require.NoError(t, err)
+	complete := func(hmc bool, steps int64) bool {
+		r, err := litmus.Run(lt, "lkmm", model.Options{HMC: hmc, MaxSteps: steps})
+		require.NoError(t, err)
+		return r.Complete()
+	}
+	// The smallest budget at which the two differ.
+	var k int64
+	for k = 1; k < 100_000 && complete(true, k) == complete(false, k); k++ {
+	}
+	require.Less(t, k, int64(100_000), "the two explorers finish C00069 within the same step budgets")
+	hmcDone := complete(true, k)
+	for _, hmc := range []bool{false, true} {
+		args := []string{"litmus", "--max-steps", fmt.Sprint(k), f}
+		if hmc {
+			args = append(args[:1], append([]string{"--explorer", "hmc"}, args[1:]...)...)
+		}
+		code, out, errs := run(args...)
+		done := hmc == hmcDone
+		if done {
+			assert.Equal(t, ExitHolds, code, "hmc=%v at %d steps: %s%s", hmc, k, out, errs)
+		} else {
+			assert.NotEqual(t, ExitHolds, code, "hmc=%v at %d steps: %s%s", hmc, k, out, errs)
+			assert.Contains(t, out, "Unknown", "hmc=%v at %d steps", hmc, k)
+		}
+	}
 }
