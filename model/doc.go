@@ -43,6 +43,9 @@
 //     sequential run's result
 //   - resume.go    Options.Resume: the pieces an earlier run finished, skipped
 //   - estimate.go  EstimateExploration: the tree's size from random paths
+//   - hmc.go       ExploreHMC: graphs with po∪rf cycles built directly (HMC), with holes
+//   - hmcmax.go    when ExploreHMC revisits: maximality and TruSt's marks
+//   - hmcprefix.go the prefix a revisiting write keeps, and the part it marks
 //   - candidates.go  herd-style candidate enumeration (the reference for the above)
 //   - outcome.go   final states and graph fingerprints
 //   - replay.go    Choices and Replay: rebuild an execution from its choices

@@ -222,6 +222,9 @@ type Event struct {
 	// occ counts the earlier events of the thread with the same instruction and kind:
 	// with PC and Kind it names the event across re-runs of its thread (hmc.go).
 	occ int32
+	// markedAt is, for an event that is not Revisitable under ExploreHMC, the stamp
+	// the revisited read took in the revisit that marked it (hmcmax.go).
+	markedAt int32
 }
 
 // IsRead reports whether the event reads memory.

@@ -20,7 +20,9 @@ import (
 // reads-from and, inside a thread, under the model's local order from reads to writes
 // (a read L does not order before a write does not hold that write back), with the
 // fences and markers before each event kept (they read nothing; deleting them only
-// made holes, and holes are what this construction pays for). R is made to
+// made holes, and holes are what this construction pays for); the local order is
+// taken without the barriers of the cmpxchgs that succeeded, which a revisit may
+// make fail (hmcprefix.go). R is made to
 // read W; every event added after R that is not in W's prefix is deleted. An event
 // deleted while a later event of its thread stays leaves a hole: the thread is re-run
 // from its start with its reads' recorded values, and its next event is the first
@@ -43,8 +45,9 @@ import (
 // Exactly once is not argued here: the explorer visits each complete graph once by
 // remembering the graphs it visited, and each partial graph (with the relative order in
 // which its events were added, which the revisits depend on) is expanded once. A
-// revisit is performed only under TruSt's maximality condition restated for holes
-// (hmcmax.go), which keeps most of the paths to a graph from being built at all; it
+// revisit is performed only under TruSt's maximality condition restated for holes,
+// with TruSt's marks on the revisiting write's prefix (hmcmax.go), which keeps most
+// of the paths to a graph from being built at all; it
 // is not shown to leave one path per graph, so the memory stays, and costs in
 // proportion to the partial graphs: this is a tool for small programs and for the
 // checks the two-phase explorer cannot finish.
@@ -394,15 +397,21 @@ func renumber(g *ExecutionGraph, t int, f func(int32) int32, from int) {
 // revisits tries every read that the write a just added (coherence-latest) may revisit.
 func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 	wa := g.Event(a)
-	pre := h.prefix(g, a)
-	var porf []DepSet // a's po ∪ rf prefix, for maximalRevisit
+	var ord *localOrder
+	if h.lo != nil {
+		ord = newLocalOrder(h.lo, g)
+	}
+	pre := prefix(g, a, ord, false)
+	var porf []DepSet   // a's po ∪ rf prefix, for maximalRevisit
+	var marked []DepSet // a's dependency prefix, which a revisit marks (hmcprefix.go)
 	for u := range g.Threads {
 		for i := range g.Threads[u].Events {
 			if h.x.stopped {
 				return
 			}
 			r := &g.Threads[u].Events[i]
-			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) || !r.Revisitable && !hmcNoMaximality {
+			if r.Kind != KindRead || r.Loc != wa.Loc || r.RF == a || pre[u].Has(i) ||
+				!r.Revisitable && !hmcNoMaximality && !markLifted(g, a, r.markedAt) {
 				continue
 			}
 			if porf == nil {
@@ -411,74 +420,13 @@ func (h *hmc) revisits(g *ExecutionGraph, a EventRef) {
 			if !hmcNoMaximality && !h.maximalRevisit(g, EventRef{int32(u), int32(i)}, a, pre, porf) {
 				continue
 			}
-			h.revisit(g, EventRef{int32(u), int32(i)}, a, pre)
-		}
-	}
-}
-
-// prefix is what a revisit by the write a keeps besides the events added before the
-// read: per thread, the events in a's prefix (see the file comment).
-func (h *hmc) prefix(g *ExecutionGraph, a EventRef) []DepSet {
-	pre := make([]DepSet, len(g.Threads))
-	unordered := make([][][2]int32, len(g.Threads))
-	done := make([]bool, len(g.Threads))
-	stack := []EventRef{a}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if !c.IsThreadEvent() || pre[c.Thread].Has(int(c.Index)) {
-			continue
-		}
-		pre[c.Thread].Add(int(c.Index))
-		evs := g.Threads[c.Thread].Events
-		e := &evs[c.Index]
-		if e.Kind == KindRead {
-			stack = append(stack, e.RF)
-		}
-		if e.Kind != KindWrite && h.lo != nil {
-			// A kept read or fence keeps no read before it, only fences and markers.
-			keepMarks(evs, c, &stack)
-			continue
-		}
-		if e.Kind == KindWrite && e.Ann&AnnRMW != 0 && c.Index > 0 && evs[c.Index-1].Ann&AnnRMW != 0 {
-			stack = append(stack, EventRef{c.Thread, c.Index - 1})
-		}
-		for j := int32(0); j < c.Index; j++ {
-			p := &evs[j]
-			if isHole(p) {
-				continue
-			}
-			if h.lo == nil || p.Kind == KindFence || p.Kind == KindMarker {
-				stack = append(stack, EventRef{c.Thread, j})
-				continue
-			}
-			if p.Kind != KindRead || e.Kind != KindWrite {
-				continue
-			}
-			t := int(c.Thread)
-			if !done[t] {
-				if all, ok := h.lo.(LocalOrderAll); ok {
-					unordered = all.UnorderedReadWritesAll(g)
-					for u := range done {
-						done[u] = true
-					}
-				} else {
-					unordered[t], done[t] = h.lo.UnorderedReadWrites(g, t), true
+			if marked == nil {
+				marked = pre
+				if ord != nil {
+					marked = prefix(g, a, ord, true)
 				}
 			}
-			if !hasPair(unordered[t], j, c.Index) {
-				stack = append(stack, EventRef{c.Thread, j})
-			}
-		}
-	}
-	return pre
-}
-
-// keepMarks pushes the fences and markers before event c of its thread.
-func keepMarks(evs []Event, c EventRef, stack *[]EventRef) {
-	for j := int32(0); j < c.Index; j++ {
-		if k := evs[j].Kind; (k == KindFence || k == KindMarker) && !isHole(&evs[j]) {
-			*stack = append(*stack, EventRef{c.Thread, j})
+			h.revisit(g, EventRef{int32(u), int32(i)}, a, pre, marked)
 		}
 	}
 }
@@ -495,29 +443,22 @@ func byStamp(g *ExecutionGraph, stamp int32) EventRef {
 	panic("model: no event with that stamp")
 }
 
-func hasPair(pairs [][2]int32, i, j int32) bool {
-	for _, p := range pairs {
-		if p[0] == i && p[1] == j {
-			return true
-		}
-	}
-	return false
-}
-
 // revisit makes r read from a, deletes what the revisit does not keep (a run of
 // deleted events followed by a kept one becomes one hole) and explores the result with
 // a in every coherence position among the writes that stay.
-func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre []DepSet) {
+func (h *hmc) revisit(g *ExecutionGraph, r, a EventRef, pre, marked []DepSet) {
 	h.x.stats.Revisits++
 	g2 := g.Clone()
 	rs := g2.Event(r).Stamp
-	if h.lo == nil && !hmcNoMaximality {
-		// Without a local order the prefix is a's po ∪ rf prefix, and HMC is TruSt:
-		// the prefix's events are never revisited, nor deleted, again (hmcmax.go).
+	if !hmcNoMaximality {
+		// TruSt's marks (hmcmax.go): these events are not revisited, nor deleted,
+		// again, except by a write that depends on r, which takes the stamp
+		// g2.nextStamp below (markLifted).
 		for t := range g2.Threads {
 			for i := range g2.Threads[t].Events {
-				if pre[t].Has(i) {
-					g2.Threads[t].Events[i].Revisitable = false
+				if marked[t].Has(i) {
+					e := &g2.Threads[t].Events[i]
+					e.Revisitable, e.markedAt = false, g2.nextStamp
 				}
 			}
 		}
@@ -664,6 +605,15 @@ func (h *hmc) key(g *ExecutionGraph) []byte {
 				b = varint.AppendVarint(b, int64(e.RF.Index))
 			default:
 				b = append(b, 1|revisitableBit(e))
+			}
+			if !e.Revisitable {
+				// The revisit that marked it: the writes that depend on its read
+				// may still revisit or delete it (markLifted).
+				mr, found := slices.BinarySearch(stamps, e.markedAt)
+				if !found {
+					mr = -1
+				}
+				b = varint.AppendVarint(b, int64(mr))
 			}
 			rank, _ := slices.BinarySearch(stamps, e.Stamp)
 			b = varint.AppendVarint(b, int64(e.PC))

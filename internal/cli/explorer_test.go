@@ -45,7 +45,7 @@ func stepsOf(t *testing.T, out, variant, modelName string) string {
 func TestCheckExplorerHMCAgreesWithTwoPhase(t *testing.T) {
 	models := "sc,armv8"
 	if !testing.Short() {
-		models = "sc,tso,lkmm,armv8" // lkmm: 20,872 HMC steps, about 2 s (more under -race)
+		models = "sc,tso,lkmm,armv8" // lkmm: 22,470 HMC steps, a few seconds (more under -race)
 	}
 	dir := t.TempDir()
 	base := append([]string{"check", "--variant", "v2-2012", "--model", models, "--quiet", "--traces", dir}, twoCPUs...)
