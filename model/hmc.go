@@ -22,20 +22,20 @@ import (
 // fences and markers before each event kept (they read nothing; deleting them only
 // made holes, and holes are what this construction pays for); the local order is
 // taken without the barriers of the cmpxchgs that succeeded, which a revisit may
-// make fail (hmcprefix.go). R is made to
-// read W; every event added after R that is not in W's prefix is deleted. An event
-// deleted while a later event of its thread stays leaves a hole: the thread is re-run
-// from its start with its reads' recorded values, and its next event is the first
-// hole's. A hole is a gap of any length: the deleted events need not come back as
-// they were (a read re-added with another value may take the other side of an if
-// before the events kept after its join: C01010 of the generated corpus), so the
-// events added into a hole are inserted before it, and the hole closes when the
-// thread's next event is the kept one after it, named by its instruction, kind and
-// how many events of that instruction and kind came before it (Event.occ). Whenever a
-// thread is re-run, every event it kept must come out again (the same instruction,
-// location and, for a write, value), or the graph is dropped. That is how a write is
-// kept while the read it depends on in a way the model does not preserve is deleted
-// and re-added (lkmm's plain reads: C00069 in the generated corpus, see DESIGN.md).
+// make fail (hmcprefix.go). R is made to read W; every event added after R that is
+// not in W's prefix is deleted. An event deleted while a later event of its thread
+// stays leaves a hole: the thread is re-run from its start with its reads' recorded
+// values, and its next event is the first hole's. A hole is a gap of any length: the
+// deleted events need not come back as they were (a read re-added with another
+// value may take the other side of an if before the events kept after its join:
+// C01010 of the generated corpus), so the events added into a hole are inserted
+// before it, and the hole closes when the thread's next event is the kept one after
+// it, named by its instruction, kind and how many events of that instruction and
+// kind came before it (Event.occ). Whenever a thread is re-run, every event it kept
+// must come out again (the same instruction, location and, for a write, value), or
+// the graph is dropped. That is how a write is kept while the read it depends on in
+// a way the model does not preserve is deleted and re-added (lkmm's plain reads:
+// C00069 in the generated corpus, see DESIGN.md).
 //
 // Which event is added next: a thread in the middle of an RMW first, then the
 // lowest-numbered thread without a hole that can move; when none can, the first hole
@@ -47,10 +47,10 @@ import (
 // which its events were added, which the revisits depend on) is expanded once. A
 // revisit is performed only under TruSt's maximality condition restated for holes,
 // with TruSt's marks on the revisiting write's prefix (hmcmax.go), which keeps most
-// of the paths to a graph from being built at all; it
-// is not shown to leave one path per graph, so the memory stays, and costs in
-// proportion to the partial graphs: this is a tool for small programs and for the
-// checks the two-phase explorer cannot finish.
+// of the paths to a graph from being built at all; it is not shown to leave one path
+// per graph, so the memory stays, and costs in proportion to the partial graphs: this
+// is a tool for small programs and for the checks the two-phase explorer cannot
+// finish.
 
 // hmcNoMemory, set only by tests (export_test.go), makes ExploreHMC forget what it
 // expanded and visited: every path to a graph then reaches the visitor, which is how
